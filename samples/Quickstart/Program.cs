@@ -1,0 +1,1 @@
+System.Console.WriteLine("Quickstart: coming with the build-integration issue.");
