@@ -1,0 +1,72 @@
+// The syntax of the .expirables language (docs/dsl.md, "Grammar"). The parser builds a parse tree
+// that Syntax/SyntaxTreeBuilder.cs turns into the compiler's SyntaxTree; error recovery is ANTLR's
+// default strategy with our messages (Syntax/Internal/ExpirablesErrorStrategy.cs).
+parser grammar ExpirablesParser;
+
+options { tokenVocab = ExpirablesLexer; }
+
+// Headers are accepted anywhere between declarations so that a late or repeated header is a
+// precise EXP0106 from the checker rather than a vague syntax error.
+compilationUnit
+    : (header | declaration)* EOF
+    ;
+
+header
+    : NAMESPACE qualifiedName     # namespaceHeader
+    | MODULE identifier           # moduleHeader
+    | OPEN qualifiedName          # openHeader
+    ;
+
+declaration
+    : EXPIRABLE identifier (COLON type)? LT (option SEMI?)* GT
+    ;
+
+option
+    : FETCH qualifiedName                             # fetchOption
+    | SCOPE scopeValue=(CLUSTER | LOCAL)              # scopeOption
+    | REFRESH (LAZY | EAGER duration)                 # refreshOption
+    | TIMEOUT duration                                # timeoutOption
+    ;
+
+duration
+    : DURATION
+    ;
+
+qualifiedName
+    : identifier (DOT identifier)*
+    ;
+
+identifier
+    : IDENTIFIER
+    | ESCAPED_IDENTIFIER
+    ;
+
+// C# type syntax. Nesting depth is bounded (see ExpirablesParser.Depth.cs) so that
+// 'a<a<a<...' cannot overflow the stack: past the limit the parser reports EXP0001.
+type
+    : (namedType | tupleType) QUESTION? arraySuffix*
+    ;
+
+namedType
+    : qualifiedName typeArgumentList?
+    ;
+
+typeArgumentList
+    @init { EnterNesting(); }
+    : LT {WithinNestingLimit()}?<fail={NestingTooDeepMessage}> type (COMMA type)* GT
+    ;
+    finally { ExitNesting(); }
+
+tupleType
+    @init { EnterNesting(); }
+    : LPAREN {WithinNestingLimit()}?<fail={NestingTooDeepMessage}> tupleElement (COMMA tupleElement)+ RPAREN
+    ;
+    finally { ExitNesting(); }
+
+tupleElement
+    : type identifier?
+    ;
+
+arraySuffix
+    : LBRACKET COMMA* RBRACKET QUESTION?
+    ;

@@ -1,0 +1,232 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using ExpirableStore.Compiler.Diagnostics;
+using ExpirableStore.Compiler.Syntax;
+
+namespace ExpirableStore.Compiler.Semantics;
+
+/// <summary>
+/// The checks of dsl.md that need more than syntax (EXP0003..EXP0004 on duration literals,
+/// EXP0101..EXP0106, EXP0201, EXP0202), and the model of the file for the generator. Every
+/// check runs on a tree with syntax errors too, so one run reports all it can.
+/// </summary>
+internal sealed class Checker
+{
+    private readonly SyntaxTree _tree;
+    private readonly CompilerOptions _options;
+    private readonly string _path;
+    private readonly List<Diagnostic> _diagnostics = new();
+
+    private Checker(SyntaxTree tree, CompilerOptions options)
+    {
+        _tree = tree;
+        _options = options;
+        _path = tree.Source.Path;
+    }
+
+    public static (ModuleModel Model, IReadOnlyList<Diagnostic> Diagnostics) Check(SyntaxTree tree, CompilerOptions options)
+    {
+        var checker = new Checker(tree, options);
+        var model = checker.Run();
+        return (model, checker._diagnostics);
+    }
+
+    private ModuleModel Run()
+    {
+        var (namespaceHeader, moduleHeader, opens) = CheckHeaders();
+
+        var className = !string.IsNullOrEmpty(_options.ClassName) ? _options.ClassName!
+            : moduleHeader?.Name is { } module ? module.Parts[0].ValueText
+            : Naming.ClassNameFromFileName(_tree.Source.FileNameWithoutExtension);
+        var @namespace = namespaceHeader?.Name is { } ns
+            ? string.Join(".", ns.Parts.Select(p => p.ValueText))
+            : string.IsNullOrEmpty(_options.DefaultNamespace) ? null : _options.DefaultNamespace;
+
+        var expirables = new List<ExpirableModel>();
+        var byName = new Dictionary<string, ExpirableDeclarationSyntax>(StringComparer.Ordinal);
+        var byMember = new Dictionary<string, ExpirableDeclarationSyntax>(StringComparer.Ordinal);
+        foreach (var declaration in _tree.Declarations)
+        {
+            var model = CheckDeclaration(declaration, className, byName, byMember);
+            if (model is not null)
+            {
+                expirables.Add(model);
+            }
+        }
+
+        if (_tree.Declarations.Count == 0)
+        {
+            _diagnostics.Add(DiagnosticBuilder.At(_path, _tree.Lines.Span(0, 0)).EmptyFile());
+        }
+
+        return new ModuleModel(@namespace, className, opens, expirables);
+    }
+
+    private (HeaderSyntax? Namespace, HeaderSyntax? Module, List<QualifiedNameSyntax> Opens) CheckHeaders()
+    {
+        HeaderSyntax? namespaceHeader = null;
+        HeaderSyntax? moduleHeader = null;
+        var opens = new List<QualifiedNameSyntax>();
+        var seenDeclaration = false;
+        foreach (var item in _tree.Items)
+        {
+            if (item.Declaration is not null)
+            {
+                seenDeclaration = true;
+                continue;
+            }
+
+            var header = item.Header!;
+            var at = DiagnosticBuilder.At(_path, header.KeywordSpan);
+            if (seenDeclaration)
+            {
+                _diagnostics.Add(at.HeaderAfterDeclaration(header.Keyword));
+            }
+
+            switch (header.Kind)
+            {
+                case HeaderKind.Namespace when namespaceHeader is not null:
+                    if (!seenDeclaration)
+                    {
+                        _diagnostics.Add(at.DuplicateHeader("namespace", namespaceHeader.KeywordSpan.Line));
+                    }
+
+                    break;
+                case HeaderKind.Namespace:
+                    namespaceHeader = header;
+                    break;
+                case HeaderKind.Module when moduleHeader is not null:
+                    if (!seenDeclaration)
+                    {
+                        _diagnostics.Add(at.DuplicateHeader("module", moduleHeader.KeywordSpan.Line));
+                    }
+
+                    break;
+                case HeaderKind.Module:
+                    moduleHeader = header;
+                    break;
+                case HeaderKind.Open when header.Name is not null:
+                    opens.Add(header.Name);
+                    break;
+            }
+        }
+
+        return (namespaceHeader, moduleHeader, opens);
+    }
+
+    private ExpirableModel? CheckDeclaration(
+        ExpirableDeclarationSyntax declaration,
+        string className,
+        Dictionary<string, ExpirableDeclarationSyntax> byName,
+        Dictionary<string, ExpirableDeclarationSyntax> byMember)
+    {
+        var name = declaration.Name;
+        var shownName = name is null ? "?" : Duration.Shorten(name.ValueText);
+        string? memberName = null;
+        var namesOk = false;
+        if (name is not null)
+        {
+            var at = DiagnosticBuilder.At(_path, name.Span);
+            memberName = Naming.MemberName(name.ValueText);
+            if (byName.TryGetValue(name.ValueText, out var first))
+            {
+                _diagnostics.Add(at.DuplicateExpirable(shownName, first.KeywordSpan.Line));
+            }
+            else
+            {
+                byName.Add(name.ValueText, declaration);
+                if (memberName.Length == 0)
+                {
+                    _diagnostics.Add(at.NameWithoutLetters(shownName));
+                }
+                else if (Naming.ReservedMemberNames.Contains(memberName))
+                {
+                    _diagnostics.Add(at.ReservedMemberName(shownName, memberName));
+                }
+                else if (string.Equals(memberName, className, StringComparison.Ordinal))
+                {
+                    _diagnostics.Add(at.MemberNameIsClassName(shownName, className));
+                }
+                else if (byMember.TryGetValue(memberName, out var clash))
+                {
+                    _diagnostics.Add(at.MemberNameClash(shownName, Duration.Shorten(memberName), Duration.Shorten(clash.Name!.ValueText), clash.KeywordSpan.Line));
+                }
+                else
+                {
+                    byMember.Add(memberName, declaration);
+                    namesOk = true;
+                }
+            }
+        }
+
+        var firstOfKind = new Dictionary<OptionKind, OptionSyntax>();
+        TimeSpan? eagerBefore = null;
+        TimeSpan? timeout = null;
+        OptionSyntax? eagerOption = null;
+        OptionSyntax? timeoutOption = null;
+        var durationsOk = true;
+        foreach (var option in declaration.Options)
+        {
+            if (firstOfKind.TryGetValue(option.Kind, out var earlier))
+            {
+                _diagnostics.Add(DiagnosticBuilder.At(_path, option.KeywordSpan).DuplicateOption(option.Keyword, shownName, earlier.KeywordSpan.Line));
+            }
+            else
+            {
+                firstOfKind.Add(option.Kind, option);
+            }
+
+            if (option.Duration is null)
+            {
+                continue;
+            }
+
+            var value = Duration.Read(option.Duration, _path, _diagnostics);
+            durationsOk &= value is not null;
+            if (option == firstOfKind[option.Kind])
+            {
+                if (option.Kind == OptionKind.Timeout)
+                {
+                    timeout = value;
+                    timeoutOption = option;
+                }
+                else if (option.Kind == OptionKind.Refresh)
+                {
+                    eagerBefore = value;
+                    eagerOption = option;
+                }
+            }
+        }
+
+        if (eagerBefore is { } eager && timeout is { } limit && limit >= eager)
+        {
+            _diagnostics.Add(DiagnosticBuilder.At(_path, timeoutOption!.Duration!.Span)
+                .TimeoutNotShorterThanEagerRefresh(timeoutOption.Duration.Text, eagerOption!.Duration!.Text));
+        }
+
+        firstOfKind.TryGetValue(OptionKind.Fetch, out var fetch);
+        if (fetch is null && !declaration.HasSyntaxErrors)
+        {
+            var span = name?.Span ?? declaration.KeywordSpan;
+            _diagnostics.Add(DiagnosticBuilder.At(_path, span).MissingFetch(shownName));
+        }
+
+        if (!namesOk || fetch?.FetchMethod is null || !durationsOk || declaration.HasSyntaxErrors)
+        {
+            return null;
+        }
+
+        firstOfKind.TryGetValue(OptionKind.Scope, out var scope);
+        firstOfKind.TryGetValue(OptionKind.Refresh, out var refresh);
+        return new ExpirableModel(
+            declaration,
+            name!.ValueText,
+            memberName!,
+            fetch.FetchMethod,
+            scope?.Scope ?? ScopeValue.Cluster,
+            refresh?.Refresh ?? RefreshValue.Lazy,
+            refresh?.Refresh == RefreshValue.Eager ? eagerBefore : null,
+            timeout);
+    }
+}

@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+
+namespace ExpirableStore.Compiler.Semantics;
+
+/// <summary>How declared names become C# names (docs/generated-code-contract.md, "Naming").</summary>
+public static class Naming
+{
+    /// <summary>
+    /// Members a generated class has or inherits: an expirable whose member name is one of these
+    /// (or the class name) is EXP0103. <c>Runtime</c> and <c>ModuleName</c> are kept for the base class.
+    /// </summary>
+    public static IReadOnlyCollection<string> ReservedMemberNames { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "Definitions", "FetchAsync", "GetAsync", "ClearAsync", "ClearAllAsync", "Create", "Runtime",
+        "ModuleName", "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize",
+    };
+
+    private static readonly HashSet<string> CSharpKeywords = new(StringComparer.Ordinal)
+    {
+        "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class",
+        "const", "continue", "decimal", "default", "delegate", "do", "double", "else", "enum", "event",
+        "explicit", "extern", "false", "finally", "fixed", "float", "for", "foreach", "goto", "if",
+        "implicit", "in", "int", "interface", "internal", "is", "lock", "long", "namespace", "new",
+        "null", "object", "operator", "out", "override", "params", "private", "protected", "public",
+        "readonly", "ref", "return", "sbyte", "sealed", "short", "sizeof", "stackalloc", "static",
+        "string", "struct", "switch", "this", "throw", "true", "try", "typeof", "uint", "ulong",
+        "unchecked", "unsafe", "ushort", "using", "virtual", "void", "volatile", "while",
+    };
+
+    /// <summary>
+    /// The C# property for a declared name: split on '_', drop empty parts, upper-case each part's
+    /// first character and keep the rest (<c>github_access_token</c> -> <c>GithubAccessToken</c>,
+    /// <c>fxRate</c> -> <c>FxRate</c>). A result starting with a digit gets a '_' prefix
+    /// (<c>_2fa</c> -> <c>_2fa</c>); a name of only underscores gives the empty string.
+    /// </summary>
+    public static string MemberName(string declaredName)
+    {
+        if (declaredName is null)
+        {
+            throw new ArgumentNullException(nameof(declaredName));
+        }
+
+        var builder = new StringBuilder(declaredName.Length);
+        var startOfPart = true;
+        foreach (var c in declaredName)
+        {
+            if (c == '_')
+            {
+                startOfPart = true;
+                continue;
+            }
+
+            builder.Append(startOfPart ? char.ToUpperInvariant(c) : c);
+            startOfPart = false;
+        }
+
+        if (builder.Length > 0 && char.IsDigit(builder[0]))
+        {
+            builder.Insert(0, '_');
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// The class name for a file without a <c>module</c> header: the file name without extension,
+    /// split on every character that is not a letter or digit, each part's first character
+    /// upper-cased (<c>fx-rates</c> -> <c>FxRates</c>); a leading digit gets a '_' prefix. A name
+    /// with no letter or digit gives <c>Expirables</c>.
+    /// </summary>
+    public static string ClassNameFromFileName(string fileNameWithoutExtension)
+    {
+        if (fileNameWithoutExtension is null)
+        {
+            throw new ArgumentNullException(nameof(fileNameWithoutExtension));
+        }
+
+        var builder = new StringBuilder(fileNameWithoutExtension.Length);
+        var startOfPart = true;
+        foreach (var c in fileNameWithoutExtension)
+        {
+            if (!char.IsLetterOrDigit(c))
+            {
+                startOfPart = true;
+                continue;
+            }
+
+            builder.Append(startOfPart ? char.ToUpperInvariant(c) : c);
+            startOfPart = false;
+        }
+
+        if (builder.Length == 0)
+        {
+            return "Expirables";
+        }
+
+        if (char.IsDigit(builder[0]))
+        {
+            builder.Insert(0, '_');
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Whether <paramref name="name"/> is a reserved C# keyword (contextual keywords are not).</summary>
+    public static bool IsCSharpKeyword(string name) => CSharpKeywords.Contains(name);
+
+    /// <summary><paramref name="name"/> with a leading '@' when it is a C# keyword.</summary>
+    public static string EscapeIdentifier(string name) => IsCSharpKeyword(name) ? "@" + name : name;
+}

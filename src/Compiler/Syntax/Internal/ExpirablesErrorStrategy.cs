@@ -1,0 +1,148 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using Antlr4.Runtime;
+using Antlr4.Runtime.Misc;
+
+namespace ExpirableStore.Compiler.Syntax.Internal;
+
+/// <summary>
+/// ANTLR's default recovery (single-token insertion and deletion, then resynchronisation on the
+/// follow set) with messages in plain words: "expected 'fetch', 'scope' or '&gt;' but found 'foo'".
+/// </summary>
+internal sealed class ExpirablesErrorStrategy : DefaultErrorStrategy
+{
+    private const int MaxQuotedLength = 40;
+
+    protected override void ReportNoViableAlternative(Parser recognizer, NoViableAltException e)
+    {
+        recognizer.NotifyErrorListeners(e.OffendingToken, Expected(e.GetExpectedTokens(), e.OffendingToken), e);
+    }
+
+    protected override void ReportInputMismatch(Parser recognizer, InputMismatchException e)
+    {
+        recognizer.NotifyErrorListeners(e.OffendingToken, Expected(e.GetExpectedTokens(), e.OffendingToken), e);
+    }
+
+    protected override void ReportFailedPredicate(Parser recognizer, FailedPredicateException e)
+    {
+        recognizer.NotifyErrorListeners(e.OffendingToken, e.Message ?? "unexpected input", e);
+    }
+
+    protected override void ReportUnwantedToken(Parser recognizer)
+    {
+        if (InErrorRecoveryMode(recognizer))
+        {
+            return;
+        }
+
+        BeginErrorCondition(recognizer);
+        var token = recognizer.CurrentToken;
+        recognizer.NotifyErrorListeners(token, Expected(GetExpectedTokens(recognizer), token), null);
+    }
+
+    protected override void ReportMissingToken(Parser recognizer)
+    {
+        if (InErrorRecoveryMode(recognizer))
+        {
+            return;
+        }
+
+        BeginErrorCondition(recognizer);
+        var token = recognizer.CurrentToken;
+        recognizer.NotifyErrorListeners(token, Expected(GetExpectedTokens(recognizer), token), null);
+    }
+
+    // Single-token deletion would drop a keyword that starts a header or a declaration when the
+    // token after it happens to fit ('namespace A.' + 'expirable a' reads as 'A.a'); resynchronising
+    // on that keyword instead keeps the next item intact.
+    protected override IToken? SingleTokenDeletion(Parser recognizer)
+    {
+        return IsItemStart(recognizer.InputStream.LA(1)) ? null : base.SingleTokenDeletion(recognizer);
+    }
+
+    private static bool IsItemStart(int type) =>
+        type is ExpirablesLexer.EXPIRABLE or ExpirablesLexer.NAMESPACE or ExpirablesLexer.MODULE or ExpirablesLexer.OPEN;
+
+    internal static string Expected(IntervalSet? expected, IToken? found)
+    {
+        var words = new List<string>();
+        if (expected is not null)
+        {
+            foreach (var type in expected.ToList().OrderBy(Rank))
+            {
+                var word = Describe(type);
+                if (!words.Contains(word))
+                {
+                    words.Add(word);
+                }
+            }
+        }
+
+        var builder = new StringBuilder("expected ");
+        if (words.Count == 0)
+        {
+            builder.Append("something else");
+        }
+
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (i > 0)
+            {
+                builder.Append(i == words.Count - 1 ? " or " : ", ");
+            }
+
+            builder.Append(words[i]);
+        }
+
+        builder.Append(" but found ").Append(DescribeFound(found));
+        return builder.ToString();
+    }
+
+    internal static string DescribeFound(IToken? token)
+    {
+        if (token is null || token.Type == TokenConstants.EOF)
+        {
+            return "end of file";
+        }
+
+        return Quote(token.Text ?? string.Empty);
+    }
+
+    internal static string Quote(string text)
+    {
+        if (text.Length > MaxQuotedLength)
+        {
+            text = text.Substring(0, MaxQuotedLength) + "...";
+        }
+
+        return "'" + text + "'";
+    }
+
+    // Names and literals read better after the keywords and punctuation they usually follow.
+    private static int Rank(int type) => type switch
+    {
+        ExpirablesLexer.IDENTIFIER or ExpirablesLexer.ESCAPED_IDENTIFIER => 1000,
+        ExpirablesLexer.DURATION => 1001,
+        ExpirablesLexer.GT => 500,
+        TokenConstants.EOF => 2000,
+        _ => type,
+    };
+
+    private static string Describe(int type)
+    {
+        switch (type)
+        {
+            case TokenConstants.EOF:
+                return "end of file";
+            case ExpirablesLexer.IDENTIFIER:
+            case ExpirablesLexer.ESCAPED_IDENTIFIER:
+                return "a name";
+            case ExpirablesLexer.DURATION:
+                return "a duration such as 30s";
+            default:
+                var literal = ExpirablesLexer.DefaultVocabulary.GetLiteralName(type);
+                return literal ?? ExpirablesLexer.DefaultVocabulary.GetDisplayName(type);
+        }
+    }
+}

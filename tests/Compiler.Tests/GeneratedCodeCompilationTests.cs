@@ -1,0 +1,139 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using NUnit.Framework;
+
+namespace ExpirableStore.Compiler.Tests;
+
+/// <summary>
+/// The generated code is valid C#: it parses, it compiles against a stub of the runtime types of
+/// docs/generated-code-contract.md, and a C# error in user-written text is reported at the
+/// .expirables line and column through the #line directives.
+/// </summary>
+public sealed class GeneratedCodeCompilationTests
+{
+    private static readonly string[] SupportFiles = { "RuntimeStub.cs", "Fetchers.cs" };
+
+    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.CSharp10);
+
+    private static readonly Lazy<MetadataReference[]> References = new(() =>
+        ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+            .Split(Path.PathSeparator)
+            .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .ToArray());
+
+    [TestCaseSource(typeof(GoldenTests), nameof(GoldenTests.Samples))]
+    public void Generated_code_parses_without_syntax_errors(string fileName)
+    {
+        var code = GoldenTests.CompileSample(fileName).GeneratedCode!;
+        var tree = CSharpSyntaxTree.ParseText(code, ParseOptions);
+        Assert.That(tree.GetDiagnostics().Select(d => d.ToString()), Is.Empty);
+    }
+
+    [Test]
+    public void All_golden_samples_compile_against_the_runtime_contract_without_errors_or_warnings()
+    {
+        var trees = GoldenTests.Samples()
+            .Select(c => (string)c.Arguments[0]!)
+            .Select(f => CSharpSyntaxTree.ParseText(GoldenTests.CompileSample(f).GeneratedCode!, ParseOptions, path: f + ".g.cs"))
+            .ToList();
+
+        var diagnostics = Compile(trees);
+
+        Assert.That(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()), Is.Empty);
+    }
+
+    [Test]
+    public void A_misspelt_fetch_method_is_a_CSharp_error_at_its_expirables_position()
+    {
+        var text = File.ReadAllText(TestData.PathOf("Golden", "Tokens.expirables"))
+            .Replace("fetch Fx.FetchUsdKrw", "fetch Fx.FetchUsdKrww", StringComparison.Ordinal);
+
+        var error = CompileTokensVariant(text).Single(d => d.Severity == DiagnosticSeverity.Error);
+
+        var mapped = error.Location.GetMappedLineSpan();
+        Assert.That(error.Id, Is.EqualTo("CS0117"));
+        Assert.That(mapped.Path, Is.EqualTo("Tokens.expirables"));
+        // 'FetchUsdKrww' starts at line 15, column 14 (1-based) of Tokens.expirables.
+        Assert.That((mapped.StartLinePosition.Line + 1, mapped.StartLinePosition.Character + 1), Is.EqualTo((15, 14)));
+    }
+
+    [Test]
+    public void A_misspelt_type_is_a_CSharp_error_at_the_type_annotation()
+    {
+        var text = File.ReadAllText(TestData.PathOf("Golden", "Tokens.expirables"))
+            .Replace("expirable fx_rate_usd_krw : decimal", "expirable fx_rate_usd_krw : decimall", StringComparison.Ordinal);
+
+        // The type is written twice (Fetcher.For<T> and the property): both are mapped.
+        var errors = CompileTokensVariant(text).Where(d => d.Id == "CS0246").ToList();
+
+        Assert.That(errors, Has.Count.EqualTo(2));
+        foreach (var error in errors)
+        {
+            var mapped = error.Location.GetMappedLineSpan();
+            Assert.That(mapped.Path, Is.EqualTo("Tokens.expirables"));
+            Assert.That((mapped.StartLinePosition.Line + 1, mapped.StartLinePosition.Character + 1), Is.EqualTo((14, 29)));
+        }
+    }
+
+    [Test]
+    public void A_fetch_method_of_the_wrong_value_type_is_a_CSharp_error_at_the_fetch_reference()
+    {
+        var text = File.ReadAllText(TestData.PathOf("Golden", "Tokens.expirables"))
+            .Replace("expirable fx_rate_usd_krw : decimal", "expirable fx_rate_usd_krw : int", StringComparison.Ordinal);
+
+        var errors = CompileTokensVariant(text).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+
+        Assert.That(errors, Is.Not.Empty);
+        Assert.That(errors.Select(e => e.Location.GetMappedLineSpan()).Select(s => (s.Path, s.StartLinePosition.Line + 1)), Does.Contain(("Tokens.expirables", 15)));
+    }
+
+    [TestCase(@"C:\work\my app\Tokens.expirables")]
+    [TestCase("/work/ünïcode/Tokens.expirables")]
+    public void Line_directive_paths_are_written_so_CSharp_reads_them_back_unchanged(string path)
+    {
+        var source = new SourceFile(path, File.ReadAllText(TestData.PathOf("Golden", "Tokens.expirables"))
+            .Replace("fetch Fx.FetchUsdKrw", "fetch Fx.Misspelt", StringComparison.Ordinal));
+        var code = ExpirablesCompiler.Compile(source).GeneratedCode!;
+        var tree = CSharpSyntaxTree.ParseText(code, ParseOptions, path: "Tokens.g.cs");
+        Assert.That(tree.GetDiagnostics(), Is.Empty);
+
+        var error = Compile(new[] { tree }).Single(d => d.Severity == DiagnosticSeverity.Error);
+
+        Assert.That(error.Location.GetMappedLineSpan().Path, Is.EqualTo(path));
+    }
+
+    [Test]
+    public void A_path_that_a_line_directive_cannot_hold_gets_no_line_directives()
+    {
+        var source = new SourceFile("/work/odd \"quoted\" dir/Tokens.expirables", File.ReadAllText(TestData.PathOf("Golden", "Tokens.expirables")));
+        var code = ExpirablesCompiler.Compile(source).GeneratedCode!;
+
+        Assert.That(code, Does.Not.Contain("#line"));
+        Assert.That(CSharpSyntaxTree.ParseText(code, ParseOptions).GetDiagnostics(), Is.Empty);
+        Assert.That(Compile(new[] { CSharpSyntaxTree.ParseText(code, ParseOptions) }).Where(d => d.Severity == DiagnosticSeverity.Error), Is.Empty);
+    }
+
+    private static List<Diagnostic> CompileTokensVariant(string text)
+    {
+        var result = GoldenTests.CompileSample("Tokens.expirables", text);
+        Assert.That(result.HasErrors, Is.False);
+        return Compile(new[] { CSharpSyntaxTree.ParseText(result.GeneratedCode!, ParseOptions, path: "Tokens.g.cs") });
+    }
+
+    private static List<Diagnostic> Compile(IEnumerable<SyntaxTree> generated)
+    {
+        var support = SupportFiles
+            .Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(TestData.PathOf("Roslyn", f)), ParseOptions, path: f));
+        var compilation = CSharpCompilation.Create(
+            "GeneratedCodeCheck",
+            generated.Concat(support),
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        return compilation.GetDiagnostics().Where(d => d.Severity != DiagnosticSeverity.Hidden).ToList();
+    }
+}
