@@ -1,0 +1,113 @@
+using System;
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using ExpirableStore.Internal;
+
+namespace ExpirableStore;
+
+/// <summary>
+/// One declared value: what the generated properties return. Thread-safe; a hit on a cached value
+/// costs no lock, no allocation and no precise clock read.
+/// </summary>
+/// <typeparam name="T">The type of the value.</typeparam>
+public sealed class Expirable<T> : IUntypedExpirable
+{
+    // The replica the hit path reads: one volatile reference to an immutable entry, replaced as a whole.
+    internal volatile CacheEntry<T>? Entry;
+
+    private readonly ExpirableCore<T> _core;
+    private readonly Counter<long> _hits;
+
+    internal Expirable(ExpirableRuntime runtime, string key, ExpirableDefinition definition, Func<IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> fetch)
+    {
+        _core = new ExpirableCore<T>(this, runtime, key, definition, fetch);
+        _hits = runtime.Telemetry.Hits;
+        runtime.Register(_core);
+        _core.Attach();
+    }
+
+    /// <summary>The declared name.</summary>
+    public string Name => _core.Definition.Name;
+
+    /// <summary>"&lt;moduleName&gt;.&lt;name&gt;": the key of the value in the cluster bucket.</summary>
+    public string Key => _core.Key;
+
+    /// <summary>The declaration.</summary>
+    public ExpirableDefinition Definition => _core.Definition;
+
+    internal ExpirableCore<T> Core => _core;
+
+    IExpirableSlot IUntypedExpirable.Slot => _core;
+
+    /// <summary>
+    /// Returns the cached value, or fetches it (one fetch for all concurrent callers).
+    /// A failed fetch is returned as a failed <see cref="Fetched{T}"/>, never thrown.
+    /// </summary>
+    /// <param name="cancellationToken">Ends this caller's wait only; the shared fetch goes on for the others.</param>
+    /// <returns>The outcome.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
+    /// <exception cref="ObjectDisposedException">The runtime was disposed.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ValueTask<Fetched<T>> FetchAsync(CancellationToken cancellationToken = default)
+    {
+        var entry = Entry;
+        if (entry is not null && !entry.Expired && Environment.TickCount64 < entry.CoarseDeadline)
+        {
+            if (_hits.Enabled)
+            {
+                _core.RecordHit();
+            }
+
+            return new ValueTask<Fetched<T>>(entry.Fetched);
+        }
+
+        return _core.FetchSlowAsync(cancellationToken);
+    }
+
+    /// <summary>Returns the cached value, or fetches it; throws when the fetch fails.</summary>
+    /// <param name="cancellationToken">Ends this caller's wait only.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="ExpirableFetchException">The fetch failed.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ValueTask<T> GetAsync(CancellationToken cancellationToken = default)
+    {
+        var entry = Entry;
+        if (entry is not null && !entry.Expired && Environment.TickCount64 < entry.CoarseDeadline)
+        {
+            if (_hits.Enabled)
+            {
+                _core.RecordHit();
+            }
+
+            return new ValueTask<T>(entry.Value);
+        }
+
+        return _core.GetSlowAsync(cancellationToken);
+    }
+
+    /// <summary>Removes the value (in every process, for cluster scope) and cancels a pending eager refresh; the next access fetches.</summary>
+    /// <param name="cancellationToken">Cancels the wait for the cluster deletion.</param>
+    /// <returns>A task that completes when the value is removed.</returns>
+    public ValueTask ClearAsync(CancellationToken cancellationToken = default) => _core.ClearAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public override string ToString() => "Expirable " + Key;
+
+    async ValueTask<Fetched<object?>> IUntypedExpirable.FetchBoxedAsync(CancellationToken cancellationToken)
+    {
+        var fetched = await FetchAsync(cancellationToken).ConfigureAwait(false);
+        if (!fetched.IsOk)
+        {
+            return Fetched.Failed<object?>(fetched.Error ?? "the fetch failed", fetched.Exception);
+        }
+
+        return fetched.ExpiresAt is { } at ? Fetched.Ok<object?>(fetched.Value, at) : Fetched.Forever<object?>(fetched.Value);
+    }
+
+    async ValueTask<object?> IUntypedExpirable.GetBoxedAsync(CancellationToken cancellationToken) =>
+        await GetAsync(cancellationToken).ConfigureAwait(false);
+
+    void IUntypedExpirable.ClearLocal() => _core.ClearLocal();
+}

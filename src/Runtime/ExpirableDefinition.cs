@@ -1,0 +1,88 @@
+using System;
+
+namespace ExpirableStore;
+
+/// <summary>Describes one declared expirable: the runtime's input, and introspection for users.</summary>
+public sealed class ExpirableDefinition
+{
+    /// <summary>Creates a definition (generated code calls this).</summary>
+    /// <param name="name">The name as declared: "github_access_token".</param>
+    /// <param name="memberName">The C# property: "GithubAccessToken".</param>
+    /// <param name="valueType">The C# type as written in the file.</param>
+    /// <param name="scope">Where the value is shared.</param>
+    /// <param name="refresh">When it is refreshed.</param>
+    /// <param name="eagerBefore">How long before expiry an eager refresh starts; non-null iff <paramref name="refresh"/> is eager.</param>
+    /// <param name="timeout">Upper bound on one fetch; null: none.</param>
+    /// <param name="sourceFile">The .expirables file name.</param>
+    /// <param name="line">The 1-based line of the declaration.</param>
+    public ExpirableDefinition(
+        string name,
+        string memberName,
+        string valueType,
+        ExpirableScope scope,
+        RefreshMode refresh,
+        TimeSpan? eagerBefore,
+        TimeSpan? timeout,
+        string sourceFile,
+        int line)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(memberName);
+        ArgumentNullException.ThrowIfNull(valueType);
+        ArgumentNullException.ThrowIfNull(sourceFile);
+        if (refresh == RefreshMode.Eager && (eagerBefore is null || eagerBefore <= TimeSpan.Zero))
+        {
+            throw new ArgumentException("An eager expirable needs a positive eagerBefore.", nameof(eagerBefore));
+        }
+
+        if (refresh == RefreshMode.Lazy && eagerBefore is not null)
+        {
+            throw new ArgumentException("A lazy expirable has no eagerBefore.", nameof(eagerBefore));
+        }
+
+        if (timeout is { } t && t <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), "A timeout must be positive.");
+        }
+
+        Name = name;
+        MemberName = memberName;
+        ValueType = valueType;
+        Scope = scope;
+        Refresh = refresh;
+        EagerBefore = eagerBefore;
+        Timeout = timeout;
+        SourceFile = sourceFile;
+        Line = line;
+    }
+
+    /// <summary>The name as declared.</summary>
+    public string Name { get; }
+
+    /// <summary>The C# property name.</summary>
+    public string MemberName { get; }
+
+    /// <summary>The C# value type as written in the .expirables file.</summary>
+    public string ValueType { get; }
+
+    /// <summary>Where the value is shared.</summary>
+    public ExpirableScope Scope { get; }
+
+    /// <summary>When the value is refreshed.</summary>
+    public RefreshMode Refresh { get; }
+
+    /// <summary>How long before expiry an eager refresh starts; null for lazy.</summary>
+    public TimeSpan? EagerBefore { get; }
+
+    /// <summary>Upper bound on one fetch; null: the options' default.</summary>
+    public TimeSpan? Timeout { get; }
+
+    /// <summary>The .expirables file that declares it.</summary>
+    public string SourceFile { get; }
+
+    /// <summary>The 1-based line of the declaration.</summary>
+    public int Line { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} ({Scope}, {Refresh}) at {SourceFile}({Line})";
+}

@@ -1,0 +1,137 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ExpirableStore.Internal;
+
+namespace ExpirableStore;
+
+/// <summary>
+/// The base class of every generated class: builds the <see cref="Expirable{T}"/> properties and
+/// provides the name-based members.
+/// </summary>
+public abstract class ExpirableModule
+{
+    private readonly Dictionary<string, IUntypedExpirable> _byName = new(StringComparer.Ordinal);
+    private readonly List<IExpirableSlot> _slots = [];
+    private readonly IReadOnlyList<ExpirableDefinition> _definitions;
+
+    /// <summary>Creates the module.</summary>
+    /// <param name="runtime">The runtime that stores the values.</param>
+    /// <param name="moduleName">"&lt;namespace&gt;.&lt;class&gt;": the key prefix in the cluster bucket.</param>
+    /// <param name="definitions">Every declared expirable of the class.</param>
+    protected ExpirableModule(ExpirableRuntime runtime, string moduleName, IReadOnlyList<ExpirableDefinition> definitions)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentException.ThrowIfNullOrEmpty(moduleName);
+        ArgumentNullException.ThrowIfNull(definitions);
+        _definitions = definitions;
+        Runtime = runtime;
+        ModuleName = moduleName;
+    }
+
+    /// <summary>The runtime that stores the values.</summary>
+    protected ExpirableRuntime Runtime { get; }
+
+    /// <summary>"&lt;namespace&gt;.&lt;class&gt;".</summary>
+    protected string ModuleName { get; }
+
+    /// <summary>Fetches a value by its declared name, boxed.</summary>
+    /// <param name="name">The declared name.</param>
+    /// <param name="cancellationToken">Ends this caller's wait only.</param>
+    /// <returns>The outcome.</returns>
+    /// <exception cref="ArgumentException">No expirable of that name.</exception>
+    public ValueTask<Fetched<object?>> FetchAsync(string name, CancellationToken cancellationToken = default) =>
+        Find(name).FetchBoxedAsync(cancellationToken);
+
+    /// <summary>Fetches a value by its declared name.</summary>
+    /// <typeparam name="T">The declared value type.</typeparam>
+    /// <param name="name">The declared name.</param>
+    /// <param name="cancellationToken">Ends this caller's wait only.</param>
+    /// <returns>The outcome.</returns>
+    /// <exception cref="ArgumentException">No expirable of that name and type.</exception>
+    public ValueTask<Fetched<T>> FetchAsync<T>(string name, CancellationToken cancellationToken = default) =>
+        Find<T>(name).FetchAsync(cancellationToken);
+
+    /// <summary>Gets a value by its declared name, boxed; throws when the fetch fails.</summary>
+    /// <param name="name">The declared name.</param>
+    /// <param name="cancellationToken">Ends this caller's wait only.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="ExpirableFetchException">The fetch failed.</exception>
+    /// <exception cref="ArgumentException">No expirable of that name.</exception>
+    public ValueTask<object?> GetAsync(string name, CancellationToken cancellationToken = default) =>
+        Find(name).GetBoxedAsync(cancellationToken);
+
+    /// <summary>Gets a value by its declared name; throws when the fetch fails.</summary>
+    /// <typeparam name="T">The declared value type.</typeparam>
+    /// <param name="name">The declared name.</param>
+    /// <param name="cancellationToken">Ends this caller's wait only.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="ExpirableFetchException">The fetch failed.</exception>
+    /// <exception cref="ArgumentException">No expirable of that name and type.</exception>
+    public ValueTask<T> GetAsync<T>(string name, CancellationToken cancellationToken = default) =>
+        Find<T>(name).GetAsync(cancellationToken);
+
+    /// <summary>Removes a value by its declared name; the next access fetches.</summary>
+    /// <param name="name">The declared name.</param>
+    /// <param name="cancellationToken">Cancels the wait for the cluster deletion.</param>
+    /// <returns>A task that completes when the value is removed.</returns>
+    /// <exception cref="ArgumentException">No expirable of that name.</exception>
+    public ValueTask ClearAsync(string name, CancellationToken cancellationToken = default) =>
+        Find(name).ClearAsync(cancellationToken);
+
+    /// <summary>Removes every value of this class (in every process, for cluster scope).</summary>
+    /// <param name="cancellationToken">Cancels the wait for the cluster deletion.</param>
+    /// <returns>A task that completes when the values are removed.</returns>
+    public async ValueTask ClearAllAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var expirable in _byName.Values)
+        {
+            expirable.ClearLocal();
+        }
+
+        foreach (var (store, slots) in Runtime.GroupByStore(_slots))
+        {
+            await Runtime.WaitUntilStoreReadyAsync(store, cancellationToken).ConfigureAwait(false);
+            await store.ClearAllAsync(ModuleName + ".", slots, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Creates the <see cref="Expirable{T}"/> of one definition (generated constructors call this once per definition).</summary>
+    /// <typeparam name="T">The declared value type.</typeparam>
+    /// <param name="definition">The declaration.</param>
+    /// <param name="fetch">The fetch method, normalised by <see cref="Fetcher"/>.</param>
+    /// <returns>The expirable.</returns>
+    protected Expirable<T> Create<T>(ExpirableDefinition definition, Func<IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> fetch)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(fetch);
+        if (!_definitions.Contains(definition))
+        {
+            throw new ArgumentException($"Expirable '{definition.Name}' is not one of the definitions module '{ModuleName}' was constructed with.", nameof(definition));
+        }
+
+        if (_byName.ContainsKey(definition.Name))
+        {
+            throw new ArgumentException($"Expirable '{definition.Name}' is created twice in module '{ModuleName}'.", nameof(definition));
+        }
+
+        var expirable = new Expirable<T>(Runtime, ModuleName + "." + definition.Name, definition, fetch);
+        _byName.Add(definition.Name, expirable);
+        _slots.Add(((IUntypedExpirable)expirable).Slot);
+        return expirable;
+    }
+
+    private IUntypedExpirable Find(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _byName.TryGetValue(name, out var expirable)
+            ? expirable
+            : throw new ArgumentException($"Module '{ModuleName}' has no expirable named '{name}'.", nameof(name));
+    }
+
+    private Expirable<T> Find<T>(string name) =>
+        Find(name) as Expirable<T>
+        ?? throw new ArgumentException($"Expirable '{name}' of module '{ModuleName}' is not of type {typeof(T)}.", nameof(name));
+}

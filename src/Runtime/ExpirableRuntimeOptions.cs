@@ -1,0 +1,126 @@
+using System;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+
+namespace ExpirableStore;
+
+/// <summary>Configures an <see cref="ExpirableRuntime"/>. Every property has a working default.</summary>
+public sealed class ExpirableRuntimeOptions
+{
+    /// <summary>The NATS server URL(s), comma-separated; null: no cluster, cluster scope runs in-process.</summary>
+    public string? NatsUrl { get; set; }
+
+    /// <summary>The JetStream KV bucket shared by the cluster. Default "expirables".</summary>
+    public string Bucket { get; set; } = "expirables";
+
+    /// <summary>The clock of every expiry, timer and timeout. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Handed to fetchers of the (IServiceProvider, CancellationToken) shape; DI sets it to the container.</summary>
+    public IServiceProvider? Services { get; set; }
+
+    /// <summary>Where the runtime logs (names and outcomes, never values). Null: no logging.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Creates the "ExpirableStore" meter; null: a meter of the runtime's own.</summary>
+    public IMeterFactory? MeterFactory { get; set; }
+
+    /// <summary>Upper bound on a fetch of an expirable that declares no timeout. Default: none.</summary>
+    public TimeSpan? DefaultFetchTimeout { get; set; }
+
+    /// <summary>The first delay before retrying a failed eager refresh. Default 1 s.</summary>
+    public TimeSpan EagerRetryInitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The cap of the doubling delay between eager refresh retries. Default 30 s.</summary>
+    public TimeSpan EagerRetryMaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long <see cref="ExpirableRuntime.DisposeAsync"/> waits for a running fetch method to observe its
+    /// cancelled token (a fetch method that ignores it is abandoned after this). Measured on the real clock:
+    /// shutdown must end even when the runtime runs on a fake one. Default 5 s.
+    /// </summary>
+    public TimeSpan DisposeGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a cluster refresh lease lasts without renewal. Default 15 s.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Deadline of every NATS call (calls queued during a disconnect never time out by themselves). Default 5 s.</summary>
+    public TimeSpan NatsCallTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Replicas of the KV bucket in a JetStream cluster. Default 1.</summary>
+    public int Replicas { get; set; } = 1;
+
+    /// <summary>What a cluster-scoped fetch does when NATS cannot be reached. Default <see cref="ClusterUnreachableFetchMode.FetchLocally"/>.</summary>
+    public ClusterUnreachableFetchMode WhenClusterUnreachable { get; set; } = ClusterUnreachableFetchMode.FetchLocally;
+
+    /// <summary>NATS user name (with <see cref="Password"/>).</summary>
+    public string? User { get; set; }
+
+    /// <summary>NATS password (with <see cref="User"/>).</summary>
+    public string? Password { get; set; }
+
+    /// <summary>NATS authentication token.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>NATS NKey seed.</summary>
+    public string? NKeySeed { get; set; }
+
+    /// <summary>Path of a NATS .creds file (JWT and NKey seed).</summary>
+    public string? CredentialsFile { get; set; }
+
+    /// <summary>Require TLS to NATS (also implied by a tls:// URL).</summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>PEM file of the CA that signed the NATS server's certificate.</summary>
+    public string? TlsCaFile { get; set; }
+
+    /// <summary>PEM client certificate for mutual TLS.</summary>
+    public string? TlsCertFile { get; set; }
+
+    /// <summary>PEM private key of <see cref="TlsCertFile"/>.</summary>
+    public string? TlsKeyFile { get; set; }
+
+    /// <summary>Serializes cluster values into the bucket. Default System.Text.Json.</summary>
+    public IExpirableValueSerializer ValueSerializer { get; set; } = SystemTextJsonValueSerializer.Default;
+
+    /// <summary>
+    /// A 16, 24 or 32-byte AES key: when set, cluster values are encrypted at rest in the bucket with AES-GCM.
+    /// Every process of the cluster needs the same key.
+    /// </summary>
+#pragma warning disable CA1819 // a key is naturally a byte array
+    public byte[]? EncryptionKey { get; set; }
+#pragma warning restore CA1819
+
+    internal ExpirableRuntimeOptions Clone() => (ExpirableRuntimeOptions)MemberwiseClone();
+
+    internal void Validate()
+    {
+        ArgumentException.ThrowIfNullOrEmpty(Bucket, nameof(Bucket));
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+        ArgumentNullException.ThrowIfNull(ValueSerializer, nameof(ValueSerializer));
+        if (EagerRetryInitialBackoff <= TimeSpan.Zero || EagerRetryMaxBackoff < EagerRetryInitialBackoff)
+        {
+            throw new ArgumentException("EagerRetryInitialBackoff must be positive and not above EagerRetryMaxBackoff.");
+        }
+
+        if (DefaultFetchTimeout is { } t && t <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("DefaultFetchTimeout must be positive.");
+        }
+
+        if (DisposeGracePeriod < TimeSpan.Zero)
+        {
+            throw new ArgumentException("DisposeGracePeriod must not be negative.");
+        }
+
+        if (LeaseDuration <= TimeSpan.Zero || NatsCallTimeout <= TimeSpan.Zero || Replicas < 1)
+        {
+            throw new ArgumentException("LeaseDuration and NatsCallTimeout must be positive and Replicas at least 1.");
+        }
+
+        if (EncryptionKey is { Length: not (16 or 24 or 32) })
+        {
+            throw new ArgumentException("EncryptionKey must be 16, 24 or 32 bytes.");
+        }
+    }
+}

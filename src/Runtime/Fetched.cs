@@ -1,0 +1,114 @@
+using System;
+using System.Diagnostics.CodeAnalysis;
+
+namespace ExpirableStore;
+
+/// <summary>
+/// The outcome of a fetch: a value with its expiry, or the reason the fetch failed.
+/// Fetch methods return it, and <see cref="Expirable{T}.FetchAsync"/> hands it to callers.
+/// </summary>
+/// <typeparam name="T">The type of the value.</typeparam>
+public readonly struct Fetched<T> : IEquatable<Fetched<T>>
+{
+    private readonly T _value;
+
+    internal Fetched(T value, DateTimeOffset? expiresAt)
+    {
+        _value = value;
+        ExpiresAt = expiresAt;
+        IsOk = true;
+        Error = null;
+        Exception = null;
+    }
+
+    internal Fetched(string error, Exception? exception)
+    {
+        _value = default!;
+        ExpiresAt = null;
+        IsOk = false;
+        Error = error;
+        Exception = exception;
+    }
+
+    /// <summary>Whether the fetch succeeded and <see cref="Value"/> holds a value.</summary>
+    public bool IsOk { get; }
+
+    /// <summary>The fetched value.</summary>
+    /// <exception cref="InvalidOperationException">The fetch failed (<see cref="IsOk"/> is false).</exception>
+    public T Value => IsOk ? _value : throw new InvalidOperationException("The fetch failed: " + (Error ?? "no value") + ".");
+
+    /// <summary>When the value expires; <see langword="null"/> when it never expires.</summary>
+    public DateTimeOffset? ExpiresAt { get; }
+
+    /// <summary>Why the fetch failed, when <see cref="IsOk"/> is false.</summary>
+    public string? Error { get; }
+
+    /// <summary>The exception that made the fetch fail, when there was one (a throwing fetch, a timeout).</summary>
+    public Exception? Exception { get; }
+
+    /// <summary>Whether this is a value that never expires.</summary>
+    public bool IsForever => IsOk && ExpiresAt is null;
+
+    /// <summary>Gets the value when the fetch succeeded.</summary>
+    /// <param name="value">The value, or the default of <typeparamref name="T"/> when the fetch failed.</param>
+    /// <returns>Whether the fetch succeeded.</returns>
+    public bool TryGetValue([MaybeNullWhen(false)] out T value)
+    {
+        value = _value;
+        return IsOk;
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(Fetched<T> other) =>
+        IsOk == other.IsOk
+        && ExpiresAt == other.ExpiresAt
+        && string.Equals(Error, other.Error, StringComparison.Ordinal)
+        && System.Collections.Generic.EqualityComparer<T>.Default.Equals(_value, other._value);
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is Fetched<T> other && Equals(other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(IsOk, ExpiresAt, Error, _value);
+
+    /// <summary>Describes the outcome without the value: values are often secrets.</summary>
+    /// <returns>"Ok (expires ...)", "Ok (forever)" or "Failed: reason".</returns>
+    public override string ToString() =>
+        IsOk
+            ? ExpiresAt is { } at ? $"Ok (expires {at:O})" : "Ok (forever)"
+            : "Failed: " + Error;
+
+    /// <summary>Compares two outcomes.</summary>
+    public static bool operator ==(Fetched<T> left, Fetched<T> right) => left.Equals(right);
+
+    /// <summary>Compares two outcomes.</summary>
+    public static bool operator !=(Fetched<T> left, Fetched<T> right) => !left.Equals(right);
+}
+
+/// <summary>Creates <see cref="Fetched{T}"/> outcomes.</summary>
+public static class Fetched
+{
+    /// <summary>A value that expires at <paramref name="expiresAt"/>.</summary>
+    /// <typeparam name="T">The type of the value.</typeparam>
+    /// <param name="value">The value.</param>
+    /// <param name="expiresAt">When the value expires. A time already past is handed to the caller and not cached.</param>
+    /// <returns>A successful outcome.</returns>
+    public static Fetched<T> Ok<T>(T value, DateTimeOffset expiresAt) => new(value, expiresAt);
+
+    /// <summary>A value that never expires: it is cached until cleared.</summary>
+    /// <typeparam name="T">The type of the value.</typeparam>
+    /// <param name="value">The value.</param>
+    /// <returns>A successful outcome without expiry.</returns>
+    public static Fetched<T> Forever<T>(T value) => new(value, null);
+
+    /// <summary>A failed fetch: returned to the caller and never cached.</summary>
+    /// <typeparam name="T">The type of the value.</typeparam>
+    /// <param name="reason">Why the fetch failed (no secret values, please: it may be logged by the caller).</param>
+    /// <param name="exception">The exception behind the failure, if any.</param>
+    /// <returns>A failed outcome.</returns>
+    public static Fetched<T> Failed<T>(string reason, Exception? exception = null)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        return new(reason, exception);
+    }
+}

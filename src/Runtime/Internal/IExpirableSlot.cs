@@ -1,0 +1,45 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ExpirableStore.Internal;
+
+/// <summary>
+/// The runtime's side of one expirable, as a store sees it: its identity, its fetcher, and the
+/// replica (the cache entry that the hit path reads) that a store may update from outside.
+/// </summary>
+internal interface IExpirableSlot
+{
+    /// <summary>"&lt;moduleName&gt;.&lt;name&gt;": the key in the cluster bucket.</summary>
+    string Key { get; }
+
+    ExpirableDefinition Definition { get; }
+
+    Type ValueType { get; }
+
+    /// <summary>
+    /// Drops the replica because the value was deleted elsewhere (a clear on another node). Also makes
+    /// a fetch in flight in this process unable to store its value over the deletion.
+    /// </summary>
+    void ApplyRemoval();
+}
+
+/// <inheritdoc cref="IExpirableSlot"/>
+internal interface IExpirableSlot<T> : IExpirableSlot
+{
+    /// <summary>The replica's value if it is still valid now, else null.</summary>
+    Fetched<T>? Current { get; }
+
+    /// <summary>
+    /// Runs the user's fetch with the definition's timeout, telemetry and logging. Never throws for a
+    /// failed fetch (an exception or a timeout becomes a failed outcome); throws
+    /// <see cref="OperationCanceledException"/> only when <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    ValueTask<Fetched<T>> InvokeFetcherAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Installs a value that arrived from elsewhere (a watcher) into the replica, re-arming the expiry and
+    /// eager timers. A value already expired, or a failed one, is ignored.
+    /// </summary>
+    void ApplyValue(Fetched<T> value);
+}

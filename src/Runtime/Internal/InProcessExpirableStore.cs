@@ -1,0 +1,28 @@
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ExpirableStore.Internal;
+
+/// <summary>
+/// The store of scope local, and of scope cluster without NATS. The replica in each expirable's core
+/// is the only copy and the core's single flight is the only coordination needed, so a refresh is just
+/// this process calling the fetcher, and values stay typed (never serialized).
+/// </summary>
+internal sealed class InProcessExpirableStore : IExpirableStore
+{
+    public ValueTask StartAsync(CancellationToken cancellationToken) => default;
+
+    public void Attach<T>(IExpirableSlot<T> slot)
+    {
+    }
+
+    public ValueTask<Fetched<T>> RefreshAsync<T>(IExpirableSlot<T> slot, RefreshReason reason, CancellationToken cancellationToken) =>
+        slot.InvokeFetcherAsync(cancellationToken);
+
+    public ValueTask ClearAsync(IExpirableSlot slot, CancellationToken cancellationToken) => default;
+
+    public ValueTask ClearAllAsync(string keyPrefix, IReadOnlyList<IExpirableSlot> slots, CancellationToken cancellationToken) => default;
+
+    public ValueTask DisposeAsync() => default;
+}
