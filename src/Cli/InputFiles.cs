@@ -1,0 +1,143 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security;
+using Microsoft.Extensions.FileSystemGlobbing;
+using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
+
+namespace ExpirableStore.Cli;
+
+/// <summary>One input file: where it is, and how diagnostics name it.</summary>
+internal sealed record InputFile(string FullPath, string DisplayPath);
+
+/// <summary>
+/// Turns the PATH arguments of a command into files: a file as given, a directory searched
+/// recursively for <c>*.expirables</c>, or a glob (<c>src/**/*.expirables</c>).
+/// </summary>
+internal static class InputFiles
+{
+    public const string Extension = ".expirables";
+
+    private static readonly char[] GlobCharacters = { '*', '?' };
+
+    /// <summary>
+    /// Resolves every argument, in order, without duplicates. Files found in one directory or by
+    /// one glob are sorted, so the output is the same on every machine.
+    /// </summary>
+    /// <returns>The files, and one message per argument that names nothing readable.</returns>
+    public static (IReadOnlyList<InputFile> Files, IReadOnlyList<string> Problems) Resolve(IReadOnlyList<string> arguments, string currentDirectory)
+    {
+        var files = new List<InputFile>();
+        var problems = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        void Add(string fullPath)
+        {
+            if (seen.Add(fullPath))
+            {
+                files.Add(new InputFile(fullPath, DisplayPath(fullPath, currentDirectory)));
+            }
+        }
+
+        foreach (var argument in arguments.Count == 0 ? new[] { "." } : arguments)
+        {
+            if (string.IsNullOrWhiteSpace(argument))
+            {
+                problems.Add("an empty path was given");
+                continue;
+            }
+
+            try
+            {
+                var fullPath = Path.GetFullPath(argument, currentDirectory);
+                if (File.Exists(fullPath))
+                {
+                    Add(fullPath);
+                }
+                else if (Directory.Exists(fullPath))
+                {
+                    foreach (var file in SearchDirectory(fullPath))
+                    {
+                        Add(file);
+                    }
+                }
+                else if (argument.IndexOfAny(GlobCharacters) >= 0)
+                {
+                    var matches = Glob(argument, currentDirectory);
+                    if (matches.Count == 0)
+                    {
+                        problems.Add($"no file matches '{argument}'");
+                    }
+
+                    foreach (var file in matches)
+                    {
+                        Add(file);
+                    }
+                }
+                else
+                {
+                    problems.Add($"'{argument}' does not exist");
+                }
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or SecurityException or ArgumentException or NotSupportedException)
+            {
+                problems.Add($"cannot read '{argument}': {exception.Message}");
+            }
+        }
+
+        return (files, problems);
+    }
+
+    /// <summary>Relative to the current directory when inside it (what CI logs and SARIF want), else absolute.</summary>
+    public static string DisplayPath(string fullPath, string currentDirectory)
+    {
+        var relative = Path.GetRelativePath(currentDirectory, fullPath);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? fullPath : relative;
+    }
+
+    private static string[] SearchDirectory(string directory)
+    {
+        // Inaccessible subdirectories are an error, not a silent hole in a CI check.
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = true,
+            IgnoreInaccessible = false,
+            MatchCasing = MatchCasing.PlatformDefault,
+            MatchType = MatchType.Simple,
+        };
+        return Directory.EnumerateFiles(directory, "*" + Extension, options)
+            .Where(f => f.EndsWith(Extension, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(f => f, StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    private static List<string> Glob(string pattern, string currentDirectory)
+    {
+        // The glob is split into the folder before its first wildcard and the pattern after it.
+        var normalized = pattern.Replace('\\', '/');
+        var rooted = Path.IsPathRooted(pattern);
+        var segments = normalized.Split('/');
+        var firstWild = Array.FindIndex(segments, s => s.IndexOfAny(GlobCharacters) >= 0);
+        var baseSegments = segments.Take(firstWild).ToArray();
+        var baseText = string.Join("/", baseSegments);
+        if (rooted && baseText.Length == 0)
+        {
+            baseText = "/";
+        }
+
+        var baseDirectory = Path.GetFullPath(baseText.Length == 0 ? "." : baseText, currentDirectory);
+        if (!Directory.Exists(baseDirectory))
+        {
+            return new List<string>();
+        }
+
+        var matcher = new Matcher(StringComparison.Ordinal);
+        matcher.AddInclude(string.Join("/", segments.Skip(firstWild)));
+        var result = matcher.Execute(new DirectoryInfoWrapper(new DirectoryInfo(baseDirectory)));
+        return result.Files
+            .Select(f => Path.GetFullPath(f.Path, baseDirectory))
+            .OrderBy(f => f, StringComparer.Ordinal)
+            .ToList();
+    }
+}

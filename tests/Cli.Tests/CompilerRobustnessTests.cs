@@ -1,0 +1,357 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Text;
+using System.Threading.Tasks;
+using Antlr4.Runtime;
+using ExpirableStore.Cli.Tests.Support;
+using ExpirableStore.Compiler;
+using ExpirableStore.Compiler.Diagnostics;
+using ExpirableStore.Compiler.Formatting;
+using ExpirableStore.Compiler.Syntax;
+using NUnit.Framework;
+
+namespace ExpirableStore.Cli.Tests;
+
+/// <summary>
+/// Fuzzing with a fixed seed: thousands of mutated variants of the valid inputs. Whatever the
+/// text, Compile, Check and Format return (no exception, no internal-error diagnostic), every
+/// diagnostic points inside the file, and a variant that still parses formats idempotently.
+/// A failure names the variant's number; <see cref="Variant"/> rebuilds it.
+/// </summary>
+public sealed class CompilerRobustnessTests
+{
+    private const int RandomSeed = 20261124;
+    private const int VariantCount = 10_000;
+
+    // Fragments that are worth inserting: the language's tokens, comment delimiters, odd characters.
+    private static readonly string[] Fragments =
+    {
+        "expirable", "namespace", "module", "open", "fetch", "scope", "refresh", "timeout", "cluster", "local",
+        "lazy", "eager", "<", ">", ":", ";", ",", ".", "?", "[", "]", "(", ")", "(*", "*)", "//", "@", "@lazy",
+        "30s", "1h30m", "0s", "366d", "1s30m", "30", "x", "_", "\n", "\r\n", "\r", "\t", " ", "\uFEFF", "\u00A0",
+        "\0", "\uD800", "\uDC00", "\U0001F600", "é", "\u2028", "\"", "'", "#line", "}", "{", "\\",
+    };
+
+    private static readonly Lazy<SeedFile[]> Seeds = new(() => TestPaths.ValidInputs()
+        .Select(path => SourceFile.Load(path))
+        .Select(source => new SeedFile(source.Text, SignificantSpans(source)))
+        .ToArray());
+
+    [Test]
+    public void Ten_thousand_mutated_files_never_break_the_compiler_or_the_formatter()
+    {
+        var failures = new ConcurrentQueue<string>();
+        var stopwatch = Stopwatch.StartNew();
+        var parsed = 0;
+
+        Parallel.For(0, VariantCount, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, index =>
+        {
+            var text = Variant(index);
+            var problem = Examine($"variant-{index}.expirables", text, out var formatted);
+            if (formatted)
+            {
+                System.Threading.Interlocked.Increment(ref parsed);
+            }
+
+            if (problem is not null && failures.Count < 20)
+            {
+                failures.Enqueue($"variant {index}: {problem}\n--- text (first 300 chars):\n{Shorten(text)}");
+            }
+        });
+
+        TestContext.Out.WriteLine($"{VariantCount} variants in {stopwatch.Elapsed.TotalSeconds:F1} s; {parsed} of them still parsed and were formatted.");
+        Assert.That(failures, Is.Empty, () => string.Join("\n\n", failures.Take(5)));
+        Assert.That(parsed, Is.GreaterThan(VariantCount / 20), "some variants stay valid, so the formatter is exercised on new shapes");
+    }
+
+    public static IEnumerable<TestCaseData> Extremes()
+    {
+        const int Deep = 100_000;
+        yield return Case("nested block comments", string.Concat(Enumerable.Repeat("(* ", Deep)) + string.Concat(Enumerable.Repeat("*) ", Deep)) + "\nexpirable a < fetch S.A >\n");
+        yield return Case("unclosed nested block comments", "expirable a < fetch S.A >\n" + string.Concat(Enumerable.Repeat("(* ", Deep)));
+        yield return Case("block comments closed too often", "expirable a < fetch S.A >\n" + string.Concat(Enumerable.Repeat("*) ", Deep)));
+        yield return Case("nested generic types", "expirable a : " + string.Concat(Enumerable.Repeat("List<", Deep)) + "int" + new string('>', Deep) + " < fetch S.A >\n");
+        yield return Case("unclosed generic types", "expirable a : " + string.Concat(Enumerable.Repeat("List<", Deep)));
+        yield return Case("nested tuples", "expirable a : " + string.Concat(Enumerable.Repeat("(int, ", Deep)) + "int" + new string(')', Deep) + " < fetch S.A >\n");
+        yield return Case("nested arrays", "expirable a : int" + string.Concat(Enumerable.Repeat("[,]?", Deep)) + " < fetch S.A >\n");
+        yield return Case("many declarations opened", string.Concat(Enumerable.Repeat("expirable a < ", Deep / 10)));
+        yield return Case("many closing brackets", "expirable a < fetch S.A " + new string('>', Deep));
+        var megabyte = "a" + new string('b', 1 << 20);
+        yield return Case("1 MB identifier", $"expirable {megabyte} < fetch S.{megabyte} >\n");
+        yield return Case("1 MB identifier twice", $"expirable {megabyte} < fetch S.A >\nexpirable {megabyte} < fetch S.A >\n");
+        yield return Case("1 MB duration", "expirable a < fetch S.A; timeout 1" + new string('0', 1 << 20) + "s >\n");
+        yield return Case("1 MB line comment", "// " + new string('c', 1 << 20) + "\nexpirable a < fetch S.A >\n");
+        yield return Case("1 MB of invalid characters", "expirable a < fetch S.A >\n" + new string('$', 1 << 20));
+        yield return Case("1 MB of line breaks", new string('\n', 1 << 20) + "expirable a < fetch S.A >");
+        yield return Case("1 MB of random characters", RandomText(new Random(RandomSeed), 1 << 20));
+        yield return Case("only a byte-order mark", "\uFEFF");
+        yield return Case("nothing", string.Empty);
+
+        static TestCaseData Case(string name, string text) => new TestCaseData(text).SetArgDisplayNames(name);
+    }
+
+    [TestCaseSource(nameof(Extremes))]
+    public void Extreme_inputs_are_handled(string text)
+    {
+        var problem = Examine("extreme.expirables", text, out _);
+
+        Assert.That(problem, Is.Null);
+    }
+
+    /// <summary>Variant number <paramref name="index"/>: the same text on every run and machine.</summary>
+    internal static string Variant(int index)
+    {
+        var random = new Random(RandomSeed + index);
+        var seeds = Seeds.Value;
+        var seed = seeds[random.Next(seeds.Length)];
+        var text = seed.Text;
+        var spans = seed.Spans;
+        var mutations = random.Next(4) == 0 ? random.Next(2, 6) : 1;
+        for (var m = 0; m < mutations; m++)
+        {
+            (text, spans) = Mutate(random, text, spans, seeds);
+        }
+
+        return text;
+    }
+
+    private static (string Text, List<(int Start, int Length)> Spans) Mutate(Random random, string text, List<(int Start, int Length)> spans, SeedFile[] seeds)
+    {
+        string Token(int i) => text.Substring(spans[i].Start, spans[i].Length);
+
+        if (spans.Count == 0)
+        {
+            return (text + Fragments[random.Next(Fragments.Length)], spans);
+        }
+
+        var which = random.Next(spans.Count);
+        var (start, length) = spans[which];
+        string mutated;
+        switch (random.Next(10))
+        {
+            case 0:
+            case 1:
+                // Delete a token.
+                mutated = text.Remove(start, length);
+                break;
+            case 2:
+                // Duplicate a token.
+                mutated = text.Insert(start, Token(which) + (random.Next(2) == 0 ? " " : string.Empty));
+                break;
+            case 3:
+            {
+                // Swap two tokens.
+                var other = random.Next(spans.Count);
+                var (first, second) = which < other ? (which, other) : (other, which);
+                if (first == second)
+                {
+                    mutated = text.Remove(start, length);
+                    break;
+                }
+
+                var a = spans[first];
+                var b = spans[second];
+                mutated = text[..a.Start] + Token(second) + text[(a.Start + a.Length)..b.Start] + Token(first) + text[(b.Start + b.Length)..];
+                break;
+            }
+
+            case 4:
+            {
+                // Replace a token with one from any valid file.
+                var donor = seeds[random.Next(seeds.Length)];
+                var donated = "x";
+                if (donor.Spans.Count > 0)
+                {
+                    var span = donor.Spans[random.Next(donor.Spans.Count)];
+                    donated = donor.Text.Substring(span.Start, span.Length);
+                }
+
+                mutated = text.Remove(start, length).Insert(start, donated);
+                break;
+            }
+
+            case 5:
+                // Insert a fragment: a keyword, a bracket, a comment delimiter, an odd character.
+                mutated = text.Insert(random.Next(text.Length + 1), Fragments[random.Next(Fragments.Length)]);
+                break;
+            case 6:
+                // Overwrite a token with random characters (any UTF-16 code unit, lone surrogates
+                // included), or with random bytes read as UTF-8 the way a file is loaded.
+                mutated = text.Remove(start, length).Insert(start, random.Next(2) == 0 ? RandomText(random, random.Next(1, 8)) : RandomBytesAsUtf8(random, random.Next(1, 16)));
+                break;
+            case 7:
+                // Truncate.
+                mutated = text[..random.Next(text.Length + 1)];
+                break;
+            case 8:
+            {
+                // Nest: wrap a token in generic brackets or comments many times.
+                var depth = random.Next(1, 300);
+                var (open, close) = random.Next(3) switch
+                {
+                    0 => ("(* ", " *)"),
+                    1 => ("List<", ">"),
+                    _ => ("(", ", int)"),
+                };
+                var opening = string.Concat(Enumerable.Repeat(open, depth));
+                // Sometimes left unclosed.
+                var closing = random.Next(4) == 0 ? string.Empty : string.Concat(Enumerable.Repeat(close, depth));
+                mutated = text.Insert(start + length, closing).Insert(start, opening);
+                break;
+            }
+
+            default:
+                // Change the line ends, or glue everything onto one line.
+                mutated = random.Next(3) switch
+                {
+                    0 => text.Replace("\n", "\r\n"),
+                    1 => text.Replace("\n", "\r"),
+                    _ => text.Replace("\n", " "),
+                };
+                break;
+        }
+
+        return (mutated, SignificantSpans(new SourceFile("m.expirables", mutated)));
+    }
+
+    // Checks one text; returns what is wrong, or null.
+    private static string? Examine(string path, string text, out bool formatted)
+    {
+        formatted = false;
+        var source = new SourceFile(path, text);
+        IReadOnlyList<Diagnostic> checkDiagnostics;
+        CompilationResult compiled;
+        FormattingResult format;
+        try
+        {
+            checkDiagnostics = ExpirablesCompiler.Check(source);
+            compiled = ExpirablesCompiler.Compile(source, new CompilerOptions { DefaultNamespace = "Fuzz" });
+            format = ExpirablesFormatter.Format(source);
+        }
+#pragma warning disable CA1031 // The test's subject: any exception is the failure being looked for.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            return "threw " + exception;
+        }
+
+        var lines = LineLengths(text);
+        foreach (var diagnostic in checkDiagnostics.Concat(compiled.Diagnostics).Concat(format.Diagnostics))
+        {
+            if (diagnostic.Code == "EXP0199")
+            {
+                return "internal error: " + diagnostic;
+            }
+
+            var problem = OutsideFile(diagnostic, lines);
+            if (problem is not null)
+            {
+                return problem + ": " + Shorten(diagnostic.ToString());
+            }
+        }
+
+        if (!checkDiagnostics.SequenceEqual(compiled.Diagnostics))
+        {
+            return "Check and Compile disagree";
+        }
+
+        if (compiled.HasErrors != (compiled.GeneratedCode is null))
+        {
+            return "code generated despite errors, or missing without them";
+        }
+
+        if (format.FormattedText is not null)
+        {
+            formatted = true;
+            var again = ExpirablesFormatter.Format(new SourceFile(path, format.FormattedText));
+            if (again.FormattedText != format.FormattedText)
+            {
+                return "formatting is not idempotent";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? OutsideFile(Diagnostic d, int[] lines)
+    {
+        if (d.Line < 1 || d.Line > lines.Length || d.EndLine < d.Line || d.EndLine > lines.Length)
+        {
+            return $"line out of range (file has {lines.Length} lines)";
+        }
+
+        if (d.Column < 1 || d.Column > lines[d.Line - 1] + 1)
+        {
+            return $"column out of range (line {d.Line} has {lines[d.Line - 1]} characters)";
+        }
+
+        if (d.EndColumn < 1 || d.EndColumn > lines[d.EndLine - 1] + 1 || (d.EndLine == d.Line && d.EndColumn < d.Column))
+        {
+            return "end column out of range";
+        }
+
+        return null;
+    }
+
+    // The length of each line, as the compiler counts: CRLF, LF and a lone CR end a line; a leading BOM takes no column.
+    private static int[] LineLengths(string text)
+    {
+        var lengths = new List<int>();
+        var start = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
+        for (var i = start; i < text.Length; i++)
+        {
+            if (text[i] is '\r' or '\n')
+            {
+                lengths.Add(i - start);
+                if (text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    i++;
+                }
+
+                start = i + 1;
+            }
+        }
+
+        lengths.Add(text.Length - start);
+        return lengths.ToArray();
+    }
+
+    private static List<(int Start, int Length)> SignificantSpans(SourceFile source)
+    {
+        var spans = new List<(int, int)>();
+        foreach (var token in SyntaxTree.Parse(source).Tokens)
+        {
+            if (token.Type != TokenConstants.EOF && token.StartIndex >= 0 && token.StopIndex >= token.StartIndex && token.Type != Compiler.Syntax.Internal.ExpirablesLexer.WHITESPACE && token.Type != Compiler.Syntax.Internal.ExpirablesLexer.NEWLINE)
+            {
+                spans.Add((token.StartIndex, token.StopIndex - token.StartIndex + 1));
+            }
+        }
+
+        return spans;
+    }
+
+    private static string RandomText(Random random, int length)
+    {
+        var builder = new StringBuilder(length);
+        for (var i = 0; i < length; i++)
+        {
+            builder.Append(random.Next(4) == 0 ? (char)random.Next(0x20, 0x7F) : (char)random.Next(0, 0x10000));
+        }
+
+        return builder.ToString();
+    }
+
+    private static string RandomBytesAsUtf8(Random random, int length)
+    {
+        var bytes = new byte[length];
+        random.NextBytes(bytes);
+        return Encoding.UTF8.GetString(bytes);
+    }
+
+    private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "...";
+
+    private sealed record SeedFile(string Text, List<(int Start, int Length)> Spans);
+}
