@@ -16,9 +16,9 @@ namespace ExpirableStore.Benchmarks;
 /// what a build does; goal under 250 ms), <see cref="Check"/> (what <c>expirablesc check</c> does)
 /// and <see cref="Format"/>. The "Alloc/expirable" column divides the allocated bytes of one
 /// operation by the number of expirables.
-/// Run in process: <c>dotnet run -c Release --project tests/Benchmarks -- --filter '*Compiler*' --job short --inProcess</c>.
-/// (Out of process, BenchmarkDotNet rebuilds the compiler with an absolute IntermediateOutputPath,
-/// which Antlr4BuildTasks 8.13 turns into a wrong path for the generated parser.)
+/// Run: <c>dotnet run -c Release --project tests/Benchmarks -- --filter '*Compiler*' --job short</c>.
+/// (Out of process, BenchmarkDotNet rebuilds the compiler with an absolute IntermediateOutputPath;
+/// build/Antlr.targets corrects the wrong path Antlr4BuildTasks 8.13 makes of it.)
 /// </summary>
 [MemoryDiagnoser]
 [MinColumn]

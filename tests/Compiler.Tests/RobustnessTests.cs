@@ -33,6 +33,19 @@ public sealed class RobustnessTests
     }
 
     [Test]
+    public void Nesting_past_the_limit_is_one_diagnostic_per_type_not_one_per_level()
+    {
+        var text = "expirable a : " + string.Concat(Enumerable.Repeat("(int, ", 100_000)) + "int" + new string(')', 100_000)
+                   + " < fetch S.L >\nexpirable b < fetch S.M >\n";
+
+        var nesting = CheckWithinFile(text).Where(d => d.Message.Contains("nested more than 64 levels", StringComparison.Ordinal)).ToList();
+
+        Assert.That(nesting, Has.Count.EqualTo(1));
+        // At the first token inside the 65th '(' (each level is 6 characters, the first '(' is at column 15).
+        Assert.That((nesting[0].Line, nesting[0].Column), Is.EqualTo((1, 15 + (64 * 6) + 1)));
+    }
+
+    [Test]
     public void Nesting_up_to_the_limit_compiles()
     {
         const int depth = 60;

@@ -25,11 +25,15 @@ internal sealed class CSharpGenerator
 
     private readonly ModuleModel _model;
     private readonly SourceFile _source;
-    private readonly StringBuilder _out = new();
+    private readonly StringBuilder _out;
     private int _indent;
 
     private readonly string _lineDirectivePath;
     private readonly bool _emitLineDirectives;
+    private readonly string _sourceFileName;
+    private readonly string _sourceFileNameLiteral;
+    private readonly string _sourceFileNameXml;
+    private readonly string _quotedLineDirectivePath;
 
     private CSharpGenerator(ModuleModel model, SourceFile source, CompilerOptions options)
     {
@@ -39,12 +43,20 @@ internal sealed class CSharpGenerator
         // C# reads a #line file name verbatim up to the next '"', with no escapes: a path that
         // holds a quote or a line break cannot be written, and is better not mapped than mangled.
         _emitLineDirectives = options.EmitLineDirectives && _lineDirectivePath.IndexOfAny(UnwritableInLineDirective) < 0;
+        _sourceFileName = System.IO.Path.GetFileName(source.Path);
+        _sourceFileNameLiteral = CSharpText.StringLiteral(_sourceFileName);
+        _sourceFileNameXml = CSharpText.XmlText(_sourceFileName);
+        _quotedLineDirectivePath = "\"" + _lineDirectivePath + "\"";
+
+        // About 1,000 characters of C# per expirable with #line directives (half without): one
+        // buffer of the right size instead of a chain of growing chunks.
+        _out = new StringBuilder(4096 + (model.Expirables.Count * (_emitLineDirectives ? 1100 : 850)));
     }
 
     public static string Generate(ModuleModel model, SourceFile source, CompilerOptions options) =>
         new CSharpGenerator(model, source, options).Write();
 
-    private string SourceFileName => System.IO.Path.GetFileName(_source.Path);
+    private string SourceFileName => _sourceFileName;
 
     private string Write()
     {
@@ -126,15 +138,31 @@ internal sealed class CSharpGenerator
         Line($"new {Runtime}ExpirableDefinition[]");
         Line("{");
         _indent++;
+        // The per-expirable lines are appended piece by piece: no interpolated string per line.
         foreach (var e in _model.Expirables)
         {
             Line($"new {Runtime}ExpirableDefinition(");
             _indent++;
-            Line($"name: {CSharpText.StringLiteral(e.Name)}, memberName: {CSharpText.StringLiteral(e.MemberName)}, valueType: {CSharpText.StringLiteral(e.ValueType)},");
-            Line($"scope: {Runtime}ExpirableScope.{(e.Scope == ScopeValue.Local ? "Local" : "Cluster")},");
-            Line($"refresh: {Runtime}RefreshMode.{(e.Refresh == RefreshValue.Eager ? "Eager" : "Lazy")},");
-            Line($"eagerBefore: {TimeSpanExpression(e.EagerBefore)}, timeout: {TimeSpanExpression(e.Timeout)},");
-            Line($"sourceFile: {CSharpText.StringLiteral(SourceFileName)}, line: {e.Line.ToString(CultureInfo.InvariantCulture)}),");
+            Indent();
+            _out.Append("name: ");
+            CSharpText.AppendStringLiteral(_out, e.Name);
+            _out.Append(", memberName: ");
+            CSharpText.AppendStringLiteral(_out, e.MemberName);
+            _out.Append(", valueType: ");
+            CSharpText.AppendStringLiteral(_out, e.ValueType);
+            _out.Append(",\n");
+            Indent();
+            _out.Append(e.Scope == ScopeValue.Local ? "scope: " + Runtime + "ExpirableScope.Local,\n" : "scope: " + Runtime + "ExpirableScope.Cluster,\n");
+            Indent();
+            _out.Append(e.Refresh == RefreshValue.Eager ? "refresh: " + Runtime + "RefreshMode.Eager,\n" : "refresh: " + Runtime + "RefreshMode.Lazy,\n");
+            Indent();
+            _out.Append("eagerBefore: ");
+            AppendTimeSpanExpression(e.EagerBefore);
+            _out.Append(", timeout: ");
+            AppendTimeSpanExpression(e.Timeout);
+            _out.Append(",\n");
+            Indent();
+            _out.Append("sourceFile: ").Append(_sourceFileNameLiteral).Append(", line: ").Append(e.Line.ToString(CultureInfo.InvariantCulture)).Append("),\n");
             _indent--;
         }
 
@@ -156,7 +184,8 @@ internal sealed class CSharpGenerator
         {
             var e = _model.Expirables[i];
             // Create<T> infers T from Fetcher.For<T>: the user's type is written (and mapped) once here.
-            Append($"this.{e.MemberName} = this.Create(Definitions[{i.ToString(CultureInfo.InvariantCulture)}], {Runtime}Fetcher.For<");
+            Indent();
+            _out.Append("this.").Append(e.MemberName).Append(" = this.Create(Definitions[").Append(i.ToString(CultureInfo.InvariantCulture)).Append("], " + Runtime + "Fetcher.For<");
             WriteValueType(e);
             _out.Append(">(\n");
             _indent++;
@@ -171,10 +200,12 @@ internal sealed class CSharpGenerator
 
     private void WriteProperty(ExpirableModel e)
     {
-        Line($"/// <summary>The expirable '{e.Name}' ({CSharpText.XmlText(SourceFileName)}, line {e.Line.ToString(CultureInfo.InvariantCulture)}).</summary>");
-        Append($"public {Runtime}Expirable<");
+        Indent();
+        _out.Append("/// <summary>The expirable '").Append(e.Name).Append("' (").Append(_sourceFileNameXml).Append(", line ").Append(e.Line.ToString(CultureInfo.InvariantCulture)).Append(").</summary>\n");
+        Indent();
+        _out.Append("public " + Runtime + "Expirable<");
         WriteValueType(e);
-        _out.Append($"> {e.MemberName} {{ get; }}\n");
+        _out.Append("> ").Append(e.MemberName).Append(" { get; }\n");
     }
 
     // Writes the value type inline when it was not written by the user (string), and otherwise on
@@ -208,15 +239,12 @@ internal sealed class CSharpGenerator
         // When the text is not a verbatim copy, map only its first character: a column inside
         // it would otherwise point at the wrong character of the source.
         var end = verbatim ? span : new TextSpan(span.Start, span.Start + 1, span.Line, span.Column, span.Line, span.Column + 1);
-        _out.Append(string.Format(
-            CultureInfo.InvariantCulture,
-            "#line ({0},{1})-({2},{3}) {4} {5}\n",
-            span.Line,
-            span.Column,
-            end.EndLine,
-            end.EndColumn,
-            offset,
-            "\"" + _lineDirectivePath + "\""));
+        _out.Append("#line (").Append(span.Line.ToString(CultureInfo.InvariantCulture))
+            .Append(',').Append(span.Column.ToString(CultureInfo.InvariantCulture))
+            .Append(")-(").Append(end.EndLine.ToString(CultureInfo.InvariantCulture))
+            .Append(',').Append(end.EndColumn.ToString(CultureInfo.InvariantCulture))
+            .Append(") ").Append(offset.ToString(CultureInfo.InvariantCulture))
+            .Append(' ').Append(_quotedLineDirectivePath).Append('\n');
         Line(text);
         _out.Append("#line default\n");
     }
@@ -225,8 +253,20 @@ internal sealed class CSharpGenerator
     // else is copied as written, and verbatim when it was written on one line without spaces.
     private static string FetchReference(QualifiedNameSyntax name, out bool verbatim)
     {
-        var parts = name.Parts.Select(p => p.IsEscaped ? p.Text : Naming.EscapeIdentifier(p.Text)).ToArray();
-        var text = string.Join(".", parts);
+        // Usually no part needs escaping, and then the reference is the name as written.
+        var changed = false;
+        foreach (var p in name.Parts)
+        {
+            if (!p.IsEscaped && Naming.IsCSharpKeyword(p.Text))
+            {
+                changed = true;
+                break;
+            }
+        }
+
+        var text = changed
+            ? string.Join(".", name.Parts.Select(p => p.IsEscaped ? p.Text : Naming.EscapeIdentifier(p.Text)))
+            : name.Text;
         verbatim = name.IsContiguous && string.Equals(text, name.Text, StringComparison.Ordinal);
         return text;
     }
@@ -237,10 +277,17 @@ internal sealed class CSharpGenerator
         return verbatim ? type.SourceText : type.Text;
     }
 
-    private static string TimeSpanExpression(TimeSpan? value) =>
-        value is { } v
-            ? "global::System.TimeSpan.FromMilliseconds(" + ((long)v.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + ")"
-            : "null";
+    private void AppendTimeSpanExpression(TimeSpan? value)
+    {
+        if (value is { } v)
+        {
+            _out.Append("global::System.TimeSpan.FromMilliseconds(").Append(((long)v.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)).Append(')');
+        }
+        else
+        {
+            _out.Append("null");
+        }
+    }
 
     private static string EscapeDotted(string dotted) =>
         string.Join(".", dotted.Split('.').Select(Naming.EscapeIdentifier));
@@ -253,12 +300,6 @@ internal sealed class CSharpGenerator
         {
             _out.Append(IndentUnit);
         }
-    }
-
-    private void Append(string text)
-    {
-        Indent();
-        _out.Append(text);
     }
 
     private void Line(string text = "")

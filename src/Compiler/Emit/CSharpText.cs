@@ -19,6 +19,18 @@ internal static class CSharpText
         return builder.Append('"').ToString();
     }
 
+    /// <summary>Appends what <see cref="StringLiteral"/> returns, without the intermediate string.</summary>
+    public static void AppendStringLiteral(StringBuilder builder, string value)
+    {
+        builder.Append('"');
+        foreach (var c in value)
+        {
+            AppendEscaped(builder, c);
+        }
+
+        builder.Append('"');
+    }
+
     /// <summary>Text for an XML doc comment.</summary>
     public static string XmlText(string value) =>
         value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\r", " ").Replace("\n", " ");

@@ -11,13 +11,14 @@ public sealed class IdentifierSyntax
     {
         Text = text;
         Span = span;
+        ValueText = text.Length > 0 && text[0] == '@' ? text.Substring(1) : text;
     }
 
     /// <summary>The name as written, with its '@' if escaped.</summary>
     public string Text { get; }
 
     /// <summary>The name without the escaping '@': what it means.</summary>
-    public string ValueText => IsEscaped ? Text.Substring(1) : Text;
+    public string ValueText { get; }
 
     /// <summary>Whether the name was written with a leading '@'.</summary>
     public bool IsEscaped => Text.Length > 0 && Text[0] == '@';
@@ -42,8 +43,10 @@ public sealed class QualifiedNameSyntax
     /// <summary>The parts between the dots, as written.</summary>
     public IReadOnlyList<IdentifierSyntax> Parts { get; }
 
+    private string? _text;
+
     /// <summary>The parts joined with '.', each as written.</summary>
-    public string Text => string.Join(".", Parts.Select(p => p.Text));
+    public string Text => _text ??= Parts.Count == 1 ? Parts[0].Text : string.Join(".", Parts.Select(p => p.Text));
 
     /// <summary>From the first part to the last.</summary>
     public TextSpan Span { get; }

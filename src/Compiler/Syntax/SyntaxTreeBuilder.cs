@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using Antlr4.Runtime;
+using Antlr4.Runtime.Atn;
+using Antlr4.Runtime.Misc;
 using Antlr4.Runtime.Tree;
 using ExpirableStore.Compiler.Diagnostics;
 using ExpirableStore.Compiler.Syntax.Internal;
@@ -16,6 +18,7 @@ internal sealed class SyntaxTreeBuilder
     private readonly LineMap _lines;
     private readonly IList<IToken> _tokens;
     private readonly List<int> _errorTokenIndexes;
+    private readonly StringBuilder _typeText = new();
 
     private SyntaxTreeBuilder(SourceFile source, LineMap lines, IList<IToken> tokens, List<int> errorTokenIndexes)
     {
@@ -34,32 +37,75 @@ internal sealed class SyntaxTreeBuilder
         // (CharStreams.fromString would index code points).
         var lexer = new ExpirablesLexer(new AntlrInputStream(text));
         lexer.RemoveErrorListeners();
-        var tokenStream = new CommonTokenStream(lexer);
+        var tokenStream = new PresizedTokenStream(lexer, text.Length);
         tokenStream.Fill();
         var tokens = tokenStream.GetTokens();
 
         var diagnostics = new List<Diagnostic>();
         AddLexicalDiagnostics(source, lines, tokens, diagnostics);
 
-        var parser = new ExpirablesParser(tokenStream)
+        // Two-stage parsing, the standard ANTLR speed-up: first the cheaper SLL prediction with no
+        // recovery at all, which succeeds on any syntactically valid file (and then builds the same
+        // tree as full LL: the grammar is unambiguous). Only when it fails is the file parsed again
+        // with full LL and our recovering strategy, which reports every syntax error as before.
+        var items = TryParseFast(source, lines, tokens, tokenStream);
+        if (items is null)
         {
-            ErrorHandler = new ExpirablesErrorStrategy(),
-            BuildParseTree = true,
-        };
-        parser.RemoveErrorListeners();
-        var collector = new SyntaxErrorCollector(source.Path, lines, text.Length);
-        parser.AddErrorListener(collector);
-        var unit = parser.compilationUnit();
-        diagnostics.AddRange(collector.Diagnostics);
+            tokenStream.Seek(0);
+            var parser = new ExpirablesParser(tokenStream)
+            {
+                ErrorHandler = new ExpirablesErrorStrategy(),
+                BuildParseTree = true,
+            };
+            parser.RemoveErrorListeners();
+            var collector = new SyntaxErrorCollector(source.Path, lines, text.Length);
+            parser.AddErrorListener(collector);
+            var unit = parser.compilationUnit();
+            diagnostics.AddRange(collector.Diagnostics);
+            items = new SyntaxTreeBuilder(source, lines, tokens, collector.OffendingTokenIndexes).BuildItems(unit);
+        }
 
-        var builder = new SyntaxTreeBuilder(source, lines, tokens, collector.OffendingTokenIndexes);
-        var items = builder.BuildItems(unit);
         var sorted = diagnostics.Count == 0 ? Array.Empty<Diagnostic>() : diagnostics
             .Select((d, i) => (d, i))
             .OrderBy(p => p.d.Line).ThenBy(p => p.d.Column).ThenBy(p => p.i)
             .Select(p => p.d)
             .ToArray();
         return new SyntaxTree(source, items, sorted, tokens as IReadOnlyList<IToken> ?? tokens.ToArray(), lines);
+    }
+
+    // The items of a file without syntax errors, or null when SLL parsing failed. Each header and
+    // declaration is turned into syntax as soon as the parser leaves it and then detached from the
+    // parse tree: the tree's nodes die young instead of all living (and being copied by the GC)
+    // until the whole file is parsed. On a file with errors the items are thrown away.
+    private static List<TopLevelItem>? TryParseFast(SourceFile source, LineMap lines, IList<IToken> tokens, CommonTokenStream tokenStream)
+    {
+        var builder = new SyntaxTreeBuilder(source, lines, tokens, new List<int>());
+        var items = new List<TopLevelItem>();
+        var parser = new ExpirablesParser(tokenStream)
+        {
+            ErrorHandler = new BailErrorStrategy(),
+            BuildParseTree = true,
+            TopLevelItemExited = context =>
+            {
+                builder.AddItem(items, context);
+                var children = ((ParserRuleContext)context.Parent).children;
+                if (children is not null && children.Count > 0 && ReferenceEquals(children[children.Count - 1], context))
+                {
+                    children.RemoveAt(children.Count - 1);
+                }
+            },
+        };
+        parser.RemoveErrorListeners();
+        parser.Interpreter.PredictionMode = PredictionMode.SLL;
+        try
+        {
+            parser.compilationUnit();
+            return items;
+        }
+        catch (ParseCanceledException)
+        {
+            return null;
+        }
     }
 
     internal static TextSpan SpanOf(IToken token, LineMap lines, int textLength)
@@ -213,23 +259,28 @@ internal sealed class SyntaxTreeBuilder
 
         foreach (var child in unit.children)
         {
-            switch (child)
-            {
-                case ExpirablesParser.HeaderContext header:
-                    var built = BuildHeader(header);
-                    if (built is not null)
-                    {
-                        items.Add(TopLevelItem.Of(built));
-                    }
-
-                    break;
-                case ExpirablesParser.DeclarationContext declaration:
-                    items.Add(TopLevelItem.Of(BuildDeclaration(declaration)));
-                    break;
-            }
+            AddItem(items, child);
         }
 
         return items;
+    }
+
+    private void AddItem(List<TopLevelItem> items, IParseTree child)
+    {
+        switch (child)
+        {
+            case ExpirablesParser.HeaderContext header:
+                var built = BuildHeader(header);
+                if (built is not null)
+                {
+                    items.Add(TopLevelItem.Of(built));
+                }
+
+                break;
+            case ExpirablesParser.DeclarationContext declaration:
+                items.Add(TopLevelItem.Of(BuildDeclaration(declaration)));
+                break;
+        }
     }
 
     private HeaderSyntax? BuildHeader(ExpirablesParser.HeaderContext header)
@@ -348,7 +399,13 @@ internal sealed class SyntaxTreeBuilder
         }
 
         var span = TextSpan.Cover(parts[0].Span, parts[parts.Count - 1].Span);
-        var contiguous = span.Line == span.EndLine && span.Length == parts.Sum(p => p.Text.Length) + parts.Count - 1;
+        var length = parts.Count - 1;
+        foreach (var part in parts)
+        {
+            length += part.Text.Length;
+        }
+
+        var contiguous = span.Line == span.EndLine && span.Length == length;
         return new QualifiedNameSyntax(parts, span, contiguous);
     }
 
@@ -361,7 +418,8 @@ internal sealed class SyntaxTreeBuilder
             return null;
         }
 
-        var canonical = new StringBuilder();
+        var canonical = _typeText.Clear();
+        var text = _source.Text;
         IToken? previous = null;
         var hasComment = false;
         for (var i = start.TokenIndex; i <= stop.TokenIndex && i < _tokens.Count; i++)
@@ -382,14 +440,43 @@ internal sealed class SyntaxTreeBuilder
                 canonical.Append(' ');
             }
 
-            canonical.Append(token.Text);
+            // A lexer token's text is its slice of the source: copy it from there, no string per token.
+            if (token.Type != TokenConstants.EOF && token.StartIndex >= 0 && token.StopIndex >= token.StartIndex && token.StopIndex < text.Length)
+            {
+                canonical.Append(text, token.StartIndex, token.StopIndex - token.StartIndex + 1);
+            }
+            else
+            {
+                canonical.Append(token.Text);
+            }
+
             previous = token;
         }
 
         var span = Span(type);
-        var sourceText = _source.Text.Substring(span.Start, span.Length);
+        var sourceText = text.Substring(span.Start, span.Length);
         var verbatim = !hasComment && span.Line == span.EndLine;
-        return new TypeSyntax(canonical.ToString(), sourceText, span, verbatim);
+
+        // Most types are written in canonical form: then both texts are the same string.
+        return new TypeSyntax(SameText(canonical, sourceText) ? sourceText : canonical.ToString(), sourceText, span, verbatim);
+    }
+
+    private static bool SameText(StringBuilder builder, string text)
+    {
+        if (builder.Length != text.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (builder[i] != text[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool NeedsSpace(int previous, int next)

@@ -26,7 +26,62 @@ internal sealed class ExpirablesErrorStrategy : DefaultErrorStrategy
 
     protected override void ReportFailedPredicate(Parser recognizer, FailedPredicateException e)
     {
+        // The only predicates are the nesting limits of typeArgumentList and tupleType.
+        if (recognizer is ExpirablesParser parser && !parser.ShouldReportNestingFailure())
+        {
+            return;
+        }
+
         recognizer.NotifyErrorListeners(e.OffendingToken, e.Message ?? "unexpected input", e);
+    }
+
+    // Past the nesting limit, the rest of the over-deep type is skipped as one piece: up to the
+    // bracket that closes the level the limit stopped, or to the first token that cannot be part of
+    // a type. Recovering level by level instead would re-enter the over-deep level once per
+    // remaining bracket, each time with an exception: seconds for '(int, ' repeated 100,000 times.
+    public override void Recover(Parser recognizer, RecognitionException e)
+    {
+        if (e is FailedPredicateException && recognizer is ExpirablesParser)
+        {
+            SkipOverDeepType(recognizer);
+            return;
+        }
+
+        base.Recover(recognizer, e);
+    }
+
+    private static void SkipOverDeepType(Parser recognizer)
+    {
+        // The predicate runs just after the opening bracket of the over-deep level was matched.
+        var depth = 1;
+        while (depth > 0)
+        {
+            var type = recognizer.InputStream.LA(1);
+            switch (type)
+            {
+                case ExpirablesLexer.LT:
+                case ExpirablesLexer.LPAREN:
+                case ExpirablesLexer.LBRACKET:
+                    depth++;
+                    break;
+                case ExpirablesLexer.GT:
+                case ExpirablesLexer.RPAREN:
+                case ExpirablesLexer.RBRACKET:
+                    depth--;
+                    break;
+                case ExpirablesLexer.IDENTIFIER:
+                case ExpirablesLexer.ESCAPED_IDENTIFIER:
+                case ExpirablesLexer.COMMA:
+                case ExpirablesLexer.DOT:
+                case ExpirablesLexer.QUESTION:
+                    break;
+                default:
+                    // Not part of a type (EOF included): leave it to the enclosing rules.
+                    return;
+            }
+
+            recognizer.Consume();
+        }
     }
 
     protected override void ReportUnwantedToken(Parser recognizer)

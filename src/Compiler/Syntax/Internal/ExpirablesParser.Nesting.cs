@@ -6,18 +6,61 @@ namespace ExpirableStore.Compiler.Syntax.Internal;
 
 public partial class ExpirablesParser
 {
+    /// <summary>
+    /// Called with each header and declaration of the compilation unit once the parser has left it
+    /// (its Stop token set). An override rather than a parse listener: ANTLR's listener loop
+    /// allocates an enumerator per rule entered and exited.
+    /// </summary>
+    internal System.Action<Antlr4.Runtime.ParserRuleContext>? TopLevelItemExited { get; set; }
+
+    public override void ExitRule()
+    {
+        var context = Context;
+        base.ExitRule();
+        if (TopLevelItemExited is { } exited && context.Parent is CompilationUnitContext)
+        {
+            exited(context);
+        }
+    }
+
     // Generic arguments and tuples nest by recursion in the generated parser; a bound keeps a
     // hostile 'a<a<a<...' from overflowing the stack. No real type comes near it.
     internal const int MaxTypeNesting = 64;
 
     private int _typeNesting;
 
+    // Whether the current outermost type has already reported going past the limit. Recovery
+    // re-enters the over-deep level once per remaining bracket ('((((...' gave one EXP0001 per
+    // level, tens of thousands of them): one report per type is enough.
+    private bool _nestingLimitReported;
+
     private static string NestingTooDeepMessage =>
         $"type arguments nested more than {MaxTypeNesting} levels deep";
 
     private void EnterNesting() => _typeNesting++;
 
-    private void ExitNesting() => _typeNesting--;
+    private void ExitNesting()
+    {
+        if (--_typeNesting <= 0)
+        {
+            _nestingLimitReported = false;
+        }
+    }
 
     private bool WithinNestingLimit() => _typeNesting <= MaxTypeNesting;
+
+    /// <summary>
+    /// True the first time the nesting limit fails within one outermost type: the error strategy
+    /// reports that failure and stays silent on the next ones of the same type.
+    /// </summary>
+    internal bool ShouldReportNestingFailure()
+    {
+        if (_nestingLimitReported)
+        {
+            return false;
+        }
+
+        _nestingLimitReported = true;
+        return true;
+    }
 }
