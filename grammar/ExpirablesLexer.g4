@@ -36,6 +36,9 @@ RBRACKET  : ']' ;
 LPAREN    : '(' ;
 RPAREN    : ')' ;
 
+// 'global::' qualifies a type or fetch reference from the global namespace, as in C#.
+GLOBAL_ALIAS       : 'global::' ;
+
 IDENTIFIER         : [A-Za-z_] [A-Za-z0-9_]* ;
 ESCAPED_IDENTIFIER : '@' [A-Za-z_] [A-Za-z0-9_]* ;
 

@@ -22,7 +22,7 @@ declaration
     ;
 
 option
-    : FETCH qualifiedName                             # fetchOption
+    : FETCH GLOBAL_ALIAS? qualifiedName               # fetchOption
     | SCOPE scopeValue=(CLUSTER | LOCAL)              # scopeOption
     | REFRESH (LAZY | EAGER duration)                 # refreshOption
     | TIMEOUT duration                                # timeoutOption
@@ -48,7 +48,7 @@ type
     ;
 
 namedType
-    : qualifiedName typeArgumentList?
+    : GLOBAL_ALIAS? qualifiedName typeArgumentList?
     ;
 
 typeArgumentList

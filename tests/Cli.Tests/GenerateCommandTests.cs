@@ -47,6 +47,38 @@ public sealed class GenerateCommandTests
         Assert.That(run.OutputLines, Has.Length.EqualTo(6).And.All.StartWith("mistakes.expirables("));
     }
 
+    [TestCase("generate", "My..Bad")]
+    [TestCase("generate", "1bad")]
+    [TestCase("generate", "My App")]
+    [TestCase("generate", "global::My")]
+    [TestCase("generate", "")]
+    [TestCase("check", "My.")]
+    public void A_namespace_option_that_is_not_a_dotted_name_is_bad_usage_and_nothing_is_written(string command, string ns)
+    {
+        using var temp = new TempDirectory();
+        temp.Copy(Path.Combine(TestPaths.Samples, "config.expirables"));
+
+        var run = command == "generate"
+            ? Expirablesc.Run(temp.Path, "generate", "config.expirables", "-o", "out", "--namespace", ns)
+            : Expirablesc.Run(temp.Path, "check", "config.expirables", "--namespace", ns);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage), run.ToString());
+        Assert.That(run.Error, Does.Contain("--namespace"));
+        Assert.That(Directory.Exists(Path.Combine(temp.Path, "out")), Is.False);
+    }
+
+    [TestCase("My.@class.Things")]
+    [TestCase("_Internal.V2")]
+    public void A_namespace_option_with_escaped_or_underscored_parts_is_accepted(string ns)
+    {
+        using var temp = new TempDirectory();
+        temp.Copy(Path.Combine(TestPaths.Samples, "config.expirables"));
+
+        var run = Expirablesc.Run(temp.Path, "generate", "config.expirables", "-o", "out", "--namespace", ns);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
+    }
+
     [Test]
     public void The_output_folder_is_required()
     {

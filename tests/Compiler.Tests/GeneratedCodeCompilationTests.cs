@@ -19,12 +19,19 @@ public sealed class GeneratedCodeCompilationTests
 
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.CSharp10);
 
+    private static readonly string RuntimeAssemblyPath = typeof(global::ExpirableStore.ExpirableDefinition).Assembly.Location;
+
+    // The platform and the test's dependencies, without the real runtime (the stub stands in for it).
     private static readonly Lazy<MetadataReference[]> References = new(() =>
         ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
             .Split(Path.PathSeparator)
             .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+            .Where(p => !string.Equals(Path.GetFileName(p), Path.GetFileName(RuntimeAssemblyPath), StringComparison.OrdinalIgnoreCase))
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
             .ToArray());
+
+    private static readonly Lazy<MetadataReference[]> RealRuntimeReferences = new(() =>
+        References.Value.Append(MetadataReference.CreateFromFile(RuntimeAssemblyPath)).ToArray());
 
     [TestCaseSource(typeof(GoldenTests), nameof(GoldenTests.Samples))]
     public void Generated_code_parses_without_syntax_errors(string fileName)
@@ -48,12 +55,61 @@ public sealed class GeneratedCodeCompilationTests
     }
 
     [Test]
-    public void A_misspelt_fetch_method_is_a_CSharp_error_at_its_expirables_position()
+    public void All_golden_samples_compile_against_the_real_runtime_assembly_without_errors_or_warnings()
+    {
+        var trees = GoldenTests.Samples()
+            .Select(c => (string)c.Arguments[0]!)
+            .Select(f => CSharpSyntaxTree.ParseText(GoldenTests.CompileSample(f).GeneratedCode!, ParseOptions, path: f + ".g.cs"))
+            .ToList();
+
+        var diagnostics = Compile(trees, realRuntime: true);
+
+        Assert.That(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()), Is.Empty);
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Every_fetch_shape_of_the_contract_compiles(bool realRuntime)
+    {
+        var shapes = new[] { "Sync", "TaskOf", "ValueTaskOf", "SyncCt", "TaskCt", "ValueTaskCt", "SyncServices", "TaskServices", "ValueTaskServices" };
+        var text = "namespace Samples.Shapes\n" + string.Concat(shapes.Select(s => $"expirable shape_{s} : int < fetch ShapeSources.{s} >\n"));
+        var result = GoldenTests.CompileSample("Shapes.expirables", text);
+        Assert.That(result.HasErrors, Is.False);
+
+        var diagnostics = Compile(new[] { CSharpSyntaxTree.ParseText(result.GeneratedCode!, ParseOptions, path: "Shapes.g.cs") }, realRuntime);
+
+        Assert.That(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()), Is.Empty);
+    }
+
+    // Class names that are names of inherited members, or the base class's own name, still compile.
+    [TestCase("FetchAsync")]
+    [TestCase("GetAsync")]
+    [TestCase("ClearAllAsync")]
+    [TestCase("Create")]
+    [TestCase("Runtime")]
+    [TestCase("ModuleName")]
+    [TestCase("ExpirableModule")]
+    [TestCase("Fetcher")]
+    [TestCase("@class")]
+    public void A_module_named_like_a_runtime_member_or_type_compiles_against_the_real_runtime(string module)
+    {
+        var text = "namespace Odd.Names\nmodule " + module + "\nexpirable key < fetch global::KeyVault.ApiKey >\n";
+        var result = GoldenTests.CompileSample("Odd.expirables", text);
+        Assert.That(result.HasErrors, Is.False);
+
+        var diagnostics = Compile(new[] { CSharpSyntaxTree.ParseText(result.GeneratedCode!, ParseOptions, path: "Odd.g.cs") }, realRuntime: true);
+
+        Assert.That(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()), Is.Empty);
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void A_misspelt_fetch_method_is_a_CSharp_error_at_its_expirables_position(bool realRuntime)
     {
         var text = File.ReadAllText(TestData.PathOf("Golden", "Tokens.expirables"))
             .Replace("fetch Fx.FetchUsdKrw", "fetch Fx.FetchUsdKrww", StringComparison.Ordinal);
 
-        var error = CompileTokensVariant(text).Single(d => d.Severity == DiagnosticSeverity.Error);
+        var error = CompileTokensVariant(text, realRuntime).Single(d => d.Severity == DiagnosticSeverity.Error);
 
         var mapped = error.Location.GetMappedLineSpan();
         Assert.That(error.Id, Is.EqualTo("CS0117"));
@@ -62,14 +118,15 @@ public sealed class GeneratedCodeCompilationTests
         Assert.That((mapped.StartLinePosition.Line + 1, mapped.StartLinePosition.Character + 1), Is.EqualTo((15, 14)));
     }
 
-    [Test]
-    public void A_misspelt_type_is_a_CSharp_error_at_the_type_annotation()
+    [TestCase(false)]
+    [TestCase(true)]
+    public void A_misspelt_type_is_a_CSharp_error_at_the_type_annotation(bool realRuntime)
     {
         var text = File.ReadAllText(TestData.PathOf("Golden", "Tokens.expirables"))
             .Replace("expirable fx_rate_usd_krw : decimal", "expirable fx_rate_usd_krw : decimall", StringComparison.Ordinal);
 
         // The type is written twice (Fetcher.For<T> and the property): both are mapped.
-        var errors = CompileTokensVariant(text).Where(d => d.Id == "CS0246").ToList();
+        var errors = CompileTokensVariant(text, realRuntime).Where(d => d.Id == "CS0246").ToList();
 
         Assert.That(errors, Has.Count.EqualTo(2));
         foreach (var error in errors)
@@ -80,13 +137,14 @@ public sealed class GeneratedCodeCompilationTests
         }
     }
 
-    [Test]
-    public void A_fetch_method_of_the_wrong_value_type_is_a_CSharp_error_at_the_fetch_reference()
+    [TestCase(false)]
+    [TestCase(true)]
+    public void A_fetch_method_of_the_wrong_value_type_is_a_CSharp_error_at_the_fetch_reference(bool realRuntime)
     {
         var text = File.ReadAllText(TestData.PathOf("Golden", "Tokens.expirables"))
             .Replace("expirable fx_rate_usd_krw : decimal", "expirable fx_rate_usd_krw : int", StringComparison.Ordinal);
 
-        var errors = CompileTokensVariant(text).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        var errors = CompileTokensVariant(text, realRuntime).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
 
         Assert.That(errors, Is.Not.Empty);
         Assert.That(errors.Select(e => e.Location.GetMappedLineSpan()).Select(s => (s.Path, s.StartLinePosition.Line + 1)), Does.Contain(("Tokens.expirables", 15)));
@@ -118,21 +176,22 @@ public sealed class GeneratedCodeCompilationTests
         Assert.That(Compile(new[] { CSharpSyntaxTree.ParseText(code, ParseOptions) }).Where(d => d.Severity == DiagnosticSeverity.Error), Is.Empty);
     }
 
-    private static List<Diagnostic> CompileTokensVariant(string text)
+    private static List<Diagnostic> CompileTokensVariant(string text, bool realRuntime)
     {
         var result = GoldenTests.CompileSample("Tokens.expirables", text);
         Assert.That(result.HasErrors, Is.False);
-        return Compile(new[] { CSharpSyntaxTree.ParseText(result.GeneratedCode!, ParseOptions, path: "Tokens.g.cs") });
+        return Compile(new[] { CSharpSyntaxTree.ParseText(result.GeneratedCode!, ParseOptions, path: "Tokens.g.cs") }, realRuntime);
     }
 
-    private static List<Diagnostic> Compile(IEnumerable<SyntaxTree> generated)
+    private static List<Diagnostic> Compile(IEnumerable<SyntaxTree> generated, bool realRuntime = false)
     {
         var support = SupportFiles
+            .Where(f => !realRuntime || f != "RuntimeStub.cs")
             .Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(TestData.PathOf("Roslyn", f)), ParseOptions, path: f));
         var compilation = CSharpCompilation.Create(
             "GeneratedCodeCheck",
             generated.Concat(support),
-            References.Value,
+            realRuntime ? RealRuntimeReferences.Value : References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         return compilation.GetDiagnostics().Where(d => d.Severity != DiagnosticSeverity.Hidden).ToList();
     }

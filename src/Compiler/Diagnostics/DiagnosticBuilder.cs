@@ -91,6 +91,9 @@ public static class DiagnosticBuilder
         public Diagnostic MemberNameIsClassName(string name, string className) =>
             Error("EXP0103", $"expirable '{name}' becomes the C# member '{className}', the name of the generated class; choose another name or set 'module'");
 
+        public Diagnostic ClassNameIsMemberName(string className) =>
+            Error("EXP0103", $"the generated class would be named '{className}' like its own member '{className}', which C# does not allow; choose another name with 'module'");
+
         public Diagnostic NameWithoutLetters(string name) =>
             Error("EXP0103", $"expirable '{name}' has no letter or digit to make a C# member name from");
 

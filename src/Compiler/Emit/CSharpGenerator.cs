@@ -265,7 +265,7 @@ internal sealed class CSharpGenerator
         }
 
         var text = changed
-            ? string.Join(".", name.Parts.Select(p => p.IsEscaped ? p.Text : Naming.EscapeIdentifier(p.Text)))
+            ? (name.IsGlobal ? QualifiedNameSyntax.GlobalAlias : string.Empty) + string.Join(".", name.Parts.Select(p => p.IsEscaped ? p.Text : Naming.EscapeIdentifier(p.Text)))
             : name.Text;
         verbatim = name.IsContiguous && string.Equals(text, name.Text, StringComparison.Ordinal);
         return text;

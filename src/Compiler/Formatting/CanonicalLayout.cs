@@ -388,7 +388,8 @@ internal sealed class CanonicalLayout
         }
 
         return (next == ExpirablesLexer.IDENTIFIER || next == ExpirablesLexer.ESCAPED_IDENTIFIER)
-            && previous != ExpirablesLexer.DOT && previous != ExpirablesLexer.LT && previous != ExpirablesLexer.LPAREN;
+            && previous != ExpirablesLexer.DOT && previous != ExpirablesLexer.LT && previous != ExpirablesLexer.LPAREN
+            && previous != ExpirablesLexer.GLOBAL_ALIAS;
     }
 
     private bool HasComment(TextSpan span)

@@ -39,6 +39,13 @@ internal sealed class Checker
         var className = !string.IsNullOrEmpty(_options.ClassName) ? _options.ClassName!
             : moduleHeader?.Name is { } module ? module.Parts[0].ValueText
             : Naming.ClassNameFromFileName(_tree.Source.FileNameWithoutExtension);
+        if (Naming.DeclaredMemberNames.Contains(className))
+        {
+            // C# forbids a member named like its class (CS0542): the generated class declares these.
+            var span = string.IsNullOrEmpty(_options.ClassName) && moduleHeader?.Name is { } name ? name.Parts[0].Span : _tree.Lines.Span(0, 0);
+            _diagnostics.Add(DiagnosticBuilder.At(_path, span).ClassNameIsMemberName(className));
+        }
+
         var @namespace = namespaceHeader?.Name is { } ns
             ? string.Join(".", ns.Parts.Select(p => p.ValueText))
             : string.IsNullOrEmpty(_options.DefaultNamespace) ? null : _options.DefaultNamespace;

@@ -17,6 +17,15 @@ public static class Naming
         "ModuleName", "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize",
     };
 
+    /// <summary>
+    /// Members the generated class itself declares besides the expirables' properties: a class
+    /// name equal to one of these does not compile (CS0542), so it is EXP0103.
+    /// </summary>
+    public static IReadOnlyCollection<string> DeclaredMemberNames { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "Definitions",
+    };
+
     private static readonly HashSet<string> CSharpKeywords = new(StringComparer.Ordinal)
     {
         "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class",

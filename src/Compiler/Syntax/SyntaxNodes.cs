@@ -33,11 +33,15 @@ public sealed class IdentifierSyntax
 /// <summary>A dotted name: a namespace, an <c>open</c>, a fetch method reference.</summary>
 public sealed class QualifiedNameSyntax
 {
-    internal QualifiedNameSyntax(IReadOnlyList<IdentifierSyntax> parts, TextSpan span, bool isContiguous)
+    /// <summary>The C# alias qualifier of the global namespace, as written before a fetch reference or type.</summary>
+    public const string GlobalAlias = "global::";
+
+    internal QualifiedNameSyntax(IReadOnlyList<IdentifierSyntax> parts, TextSpan span, bool isContiguous, bool isGlobal = false)
     {
         Parts = parts;
         Span = span;
         IsContiguous = isContiguous;
+        IsGlobal = isGlobal;
     }
 
     /// <summary>The parts between the dots, as written.</summary>
@@ -46,9 +50,12 @@ public sealed class QualifiedNameSyntax
     private string? _text;
 
     /// <summary>The parts joined with '.', each as written.</summary>
-    public string Text => _text ??= Parts.Count == 1 ? Parts[0].Text : string.Join(".", Parts.Select(p => p.Text));
+    public string Text => _text ??= (IsGlobal ? GlobalAlias : string.Empty) + (Parts.Count == 1 ? Parts[0].Text : string.Join(".", Parts.Select(p => p.Text)));
 
-    /// <summary>From the first part to the last.</summary>
+    /// <summary>True when written with a leading <c>global::</c> (fetch references only).</summary>
+    public bool IsGlobal { get; }
+
+    /// <summary>From the first part (or the <c>global::</c> before it) to the last.</summary>
     public TextSpan Span { get; }
 
     /// <summary>True when written on one line with nothing (no space, no comment) between the parts and dots.</summary>

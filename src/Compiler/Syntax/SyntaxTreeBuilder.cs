@@ -142,35 +142,46 @@ internal sealed class SyntaxTreeBuilder
                 var start = token.StartIndex;
                 var end = tokens[last].StopIndex + 1;
                 var span = lines.Span(start, end);
-                diagnostics.Add(DiagnosticBuilder.At(source.Path, span).InvalidCharacters(end - start, DescribeCharacters(source.Text, start, end)));
+                var (shown, count) = DescribeCharacters(source.Text, start, end);
+                diagnostics.Add(DiagnosticBuilder.At(source.Path, span).InvalidCharacters(count, shown));
                 i = last;
             }
         }
     }
 
-    private static string DescribeCharacters(string text, int start, int end)
+    // The characters of [start, end), each quoted as itself, or by its code when it would not show
+    // (a control, white space, a lone surrogate, U+FFFD): one entry per character, a surrogate pair
+    // being one character. Returns the text and the number of characters in the range.
+    private static (string Text, int Count) DescribeCharacters(string text, int start, int end)
     {
         var builder = new StringBuilder();
-        var shown = 0;
-        for (var i = start; i < end && shown < 8; i++, shown++)
+        var count = 0;
+        var i = start;
+        while (i < end)
         {
-            var c = text[i];
-            if (shown > 0)
+            var length = char.IsHighSurrogate(text[i]) && i + 1 < end && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
+            if (count < 8)
             {
-                builder.Append(' ');
+                if (count > 0)
+                {
+                    builder.Append(' ');
+                }
+
+                var c = text[i];
+                builder.Append(length == 1 && (char.IsControl(c) || char.IsSurrogate(c) || char.IsWhiteSpace(c) || c == '\uFFFD')
+                    ? "U+" + ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture)
+                    : "'" + text.Substring(i, length) + "'");
+            }
+            else if (count == 8)
+            {
+                builder.Append(" ...");
             }
 
-            builder.Append(char.IsControl(c) || char.IsSurrogate(c) || char.IsWhiteSpace(c)
-                ? "U+" + ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture)
-                : "'" + c + "'");
+            count++;
+            i += length;
         }
 
-        if (end - start > shown)
-        {
-            builder.Append(" ...");
-        }
-
-        return builder.ToString();
+        return (builder.ToString(), count);
     }
 
     private TextSpan Span(IToken token) => SpanOf(token, _lines, _source.Text.Length);
@@ -327,7 +338,7 @@ internal sealed class SyntaxTreeBuilder
         switch (option)
         {
             case ExpirablesParser.FetchOptionContext fetch:
-                return new OptionSyntax(OptionKind.Fetch, Span(fetch.FETCH().Symbol), Span(fetch), fetchMethod: BuildQualifiedName(fetch.qualifiedName()));
+                return new OptionSyntax(OptionKind.Fetch, Span(fetch.FETCH().Symbol), Span(fetch), fetchMethod: BuildQualifiedName(fetch.qualifiedName(), fetch.GLOBAL_ALIAS()?.Symbol));
             case ExpirablesParser.ScopeOptionContext scope:
                 var value = scope.scopeValue;
                 ScopeValue? scopeValue = IsMissing(value) ? null
@@ -376,7 +387,7 @@ internal sealed class SyntaxTreeBuilder
         return new IdentifierSyntax(token.Text, Span(token));
     }
 
-    private QualifiedNameSyntax? BuildQualifiedName(ExpirablesParser.QualifiedNameContext? name)
+    private QualifiedNameSyntax? BuildQualifiedName(ExpirablesParser.QualifiedNameContext? name, IToken? globalAlias = null)
     {
         if (name is null)
         {
@@ -398,15 +409,16 @@ internal sealed class SyntaxTreeBuilder
             return null;
         }
 
-        var span = TextSpan.Cover(parts[0].Span, parts[parts.Count - 1].Span);
-        var length = parts.Count - 1;
+        var isGlobal = globalAlias is not null && !IsMissing(globalAlias);
+        var span = TextSpan.Cover(isGlobal ? Span(globalAlias!) : parts[0].Span, parts[parts.Count - 1].Span);
+        var length = parts.Count - 1 + (isGlobal ? QualifiedNameSyntax.GlobalAlias.Length : 0);
         foreach (var part in parts)
         {
             length += part.Text.Length;
         }
 
         var contiguous = span.Line == span.EndLine && span.Length == length;
-        return new QualifiedNameSyntax(parts, span, contiguous);
+        return new QualifiedNameSyntax(parts, span, contiguous, isGlobal);
     }
 
     private TypeSyntax? BuildType(ExpirablesParser.TypeContext type)
@@ -488,6 +500,7 @@ internal sealed class SyntaxTreeBuilder
 
         // Only a tuple element's name follows a type directly: '(int count, string name)'.
         return (next == ExpirablesLexer.IDENTIFIER || next == ExpirablesLexer.ESCAPED_IDENTIFIER)
-            && previous != ExpirablesLexer.DOT && previous != ExpirablesLexer.LT && previous != ExpirablesLexer.LPAREN;
+            && previous != ExpirablesLexer.DOT && previous != ExpirablesLexer.LT && previous != ExpirablesLexer.LPAREN
+            && previous != ExpirablesLexer.GLOBAL_ALIAS;
     }
 }

@@ -51,3 +51,30 @@ namespace Samples.Types
 }
 
 public static class KeyVault { public static Task<Fetched<string>> ApiKey(IServiceProvider services, CancellationToken ct) => Task.FromResult(default(Fetched<string>)); }
+
+namespace Samples.Globals
+{
+    public static class Fx
+    {
+        public static Fetched<decimal> Load() => default;
+        public static Fetched<Uri> @class() => default;
+        public static Task<Fetched<Dictionary<string, (Uri uri, int port)>>> ByHost(CancellationToken ct) => Task.FromResult(default(Fetched<Dictionary<string, (Uri uri, int port)>>));
+    }
+}
+
+namespace Samples.Shapes
+{
+    // The nine fetch shapes of dsl.md ("Meaning"), one method each.
+    public static class ShapeSources
+    {
+        public static Fetched<int> Sync() => default;
+        public static Task<Fetched<int>> TaskOf() => Task.FromResult(default(Fetched<int>));
+        public static ValueTask<Fetched<int>> ValueTaskOf() => default;
+        public static Fetched<int> SyncCt(CancellationToken ct) => default;
+        public static Task<Fetched<int>> TaskCt(CancellationToken ct) => Task.FromResult(default(Fetched<int>));
+        public static ValueTask<Fetched<int>> ValueTaskCt(CancellationToken ct) => default;
+        public static Fetched<int> SyncServices(IServiceProvider services, CancellationToken ct) => default;
+        public static Task<Fetched<int>> TaskServices(IServiceProvider services, CancellationToken ct) => Task.FromResult(default(Fetched<int>));
+        public static ValueTask<Fetched<int>> ValueTaskServices(IServiceProvider services, CancellationToken ct) => default;
+    }
+}

@@ -177,7 +177,7 @@ internal sealed class ExpirablesErrorStrategy : DefaultErrorStrategy
     // Names and literals read better after the keywords and punctuation they usually follow.
     private static int Rank(int type) => type switch
     {
-        ExpirablesLexer.IDENTIFIER or ExpirablesLexer.ESCAPED_IDENTIFIER => 1000,
+        ExpirablesLexer.IDENTIFIER or ExpirablesLexer.ESCAPED_IDENTIFIER or ExpirablesLexer.GLOBAL_ALIAS => 1000,
         ExpirablesLexer.DURATION => 1001,
         ExpirablesLexer.GT => 500,
         TokenConstants.EOF => 2000,
@@ -192,6 +192,7 @@ internal sealed class ExpirablesErrorStrategy : DefaultErrorStrategy
                 return "end of file";
             case ExpirablesLexer.IDENTIFIER:
             case ExpirablesLexer.ESCAPED_IDENTIFIER:
+            case ExpirablesLexer.GLOBAL_ALIAS: // the optional start of a name: 'global::System.Uri'
                 return "a name";
             case ExpirablesLexer.DURATION:
                 return "a duration such as 30s";
