@@ -13,11 +13,20 @@ namespace ExpirableStore;
 /// </summary>
 public abstract class ExpirableModule
 {
+    // Per runtime, every expirable by key: a class constructed twice on one runtime shares its expirables
+    // (one cache, one single flight, one store binding) instead of holding two replicas of one key that
+    // disagree after a clear. Weak on the runtime: it never keeps a runtime alive.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ExpirableRuntime, Dictionary<string, IUntypedExpirable>> ByRuntime = new();
+
     private readonly Dictionary<string, IUntypedExpirable> _byName = new(StringComparer.Ordinal);
     private readonly List<IExpirableSlot> _slots = [];
     private readonly IReadOnlyList<ExpirableDefinition> _definitions;
 
-    /// <summary>Creates the module.</summary>
+    /// <summary>
+    /// Creates the module. A class constructed more than once on one runtime shares its expirables between
+    /// the instances (one cached value, one fetch, one clear per key); a different declaration under a key
+    /// that already exists on the runtime is an <see cref="ArgumentException"/> in <see cref="Create{T}"/>.
+    /// </summary>
     /// <param name="runtime">The runtime that stores the values.</param>
     /// <param name="moduleName">"&lt;namespace&gt;.&lt;class&gt;": the key prefix in the cluster bucket.</param>
     /// <param name="definitions">Every declared expirable of the class.</param>
@@ -117,7 +126,25 @@ public abstract class ExpirableModule
             throw new ArgumentException($"Expirable '{definition.Name}' is created twice in module '{ModuleName}'.", nameof(definition));
         }
 
-        var expirable = new Expirable<T>(Runtime, ModuleName + "." + definition.Name, definition, fetch);
+        var key = ModuleName + "." + definition.Name;
+        var byKey = ByRuntime.GetValue(Runtime, static _ => new Dictionary<string, IUntypedExpirable>(StringComparer.Ordinal));
+        Expirable<T> expirable;
+        lock (byKey)
+        {
+            if (byKey.TryGetValue(key, out var existing))
+            {
+                // The same class constructed again on this runtime: share. Another declaration under the same key: refuse.
+                expirable = existing is Expirable<T> same && ReferenceEquals(same.Definition, definition)
+                    ? same
+                    : throw new ArgumentException($"Another expirable with key '{key}' already exists on this runtime (a different class or declaration with the same module name).", nameof(definition));
+            }
+            else
+            {
+                expirable = new Expirable<T>(Runtime, key, definition, fetch);
+                byKey.Add(key, expirable);
+            }
+        }
+
         _byName.Add(definition.Name, expirable);
         _slots.Add(((IUntypedExpirable)expirable).Slot);
         return expirable;

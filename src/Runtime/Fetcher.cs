@@ -27,7 +27,7 @@ public static class Fetcher
     public static Func<IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> For<T>(Func<Task<Fetched<T>>> fetch)
     {
         ArgumentNullException.ThrowIfNull(fetch);
-        return (_, _) => new ValueTask<Fetched<T>>(fetch());
+        return (_, _) => new ValueTask<Fetched<T>>(NotNull(fetch()));
     }
 
     /// <summary>Adapts <c>ValueTask&lt;Fetched&lt;T&gt;&gt; M()</c>.</summary>
@@ -57,7 +57,7 @@ public static class Fetcher
     public static Func<IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> For<T>(Func<CancellationToken, Task<Fetched<T>>> fetch)
     {
         ArgumentNullException.ThrowIfNull(fetch);
-        return (_, ct) => new ValueTask<Fetched<T>>(fetch(ct));
+        return (_, ct) => new ValueTask<Fetched<T>>(NotNull(fetch(ct)));
     }
 
     /// <summary>Adapts <c>ValueTask&lt;Fetched&lt;T&gt;&gt; M(CancellationToken)</c>.</summary>
@@ -87,7 +87,7 @@ public static class Fetcher
     public static Func<IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> For<T>(Func<IServiceProvider, CancellationToken, Task<Fetched<T>>> fetch)
     {
         ArgumentNullException.ThrowIfNull(fetch);
-        return (services, ct) => new ValueTask<Fetched<T>>(fetch(services, ct));
+        return (services, ct) => new ValueTask<Fetched<T>>(NotNull(fetch(services, ct)));
     }
 
     /// <summary>Adapts <c>ValueTask&lt;Fetched&lt;T&gt;&gt; M(IServiceProvider, CancellationToken)</c>: already the normalised shape.</summary>
@@ -99,4 +99,8 @@ public static class Fetcher
         ArgumentNullException.ThrowIfNull(fetch);
         return fetch;
     }
+
+    // A Task-returning fetch method that returns null is a failed fetch with a reason the user can act on.
+    private static Task<Fetched<T>> NotNull<T>(Task<Fetched<T>>? task) =>
+        task ?? throw new InvalidOperationException("The fetch method returned a null task.");
 }

@@ -140,18 +140,12 @@ internal sealed partial class ExpirableCore<T>
         Task<Fetched<T>>? pending = null;
         try
         {
-            var fetching = _fetch(_runtime.Services, token);
-            if (fetching.IsCompletedSuccessfully)
-            {
-                outcome = fetching.Result;
-            }
-            else
-            {
-                pending = fetching.AsTask();
-
-                // WaitAsync: a fetcher that ignores its token still ends at the timeout or at disposal.
-                outcome = await pending.WaitAsync(token).ConfigureAwait(false);
-            }
+            // On its own task: a fetch method that blocks synchronously (a sync shape, or work before its first
+            // await) without observing its token must not hold up the timeout or disposal. WaitAsync: a
+            // fetcher that ignores its token still ends at the timeout or at disposal.
+            var services = _runtime.Services;
+            pending = Task.Run(() => _fetch(services, token).AsTask(), CancellationToken.None);
+            outcome = await pending.WaitAsync(token).ConfigureAwait(false);
 
             if (!outcome.IsOk && outcome.Error is null)
             {
