@@ -1,5 +1,3 @@
-using System;
-
 namespace ExpirableStore.Internal;
 
 /// <summary>Chooses the store of scope cluster. The one place the NATS store plugs in.</summary>
@@ -14,9 +12,8 @@ internal static class ClusterStoreFactory
             return new InProcessExpirableStore();
         }
 
-        // >>> CLUSTER STORE: issue 5 replaces this throw with `new NatsExpirableStore(runtime)`
-        // (src/Runtime/Internal/Cluster/). StartAsync of that store connects; see Internal/README.md.
-        throw new NotSupportedException(
-            "ExpirableRuntimeOptions.NatsUrl is set, but the NATS cluster store not available yet in this build.");
+        // The NATS JetStream KV store: src/Runtime/Internal/Cluster/, docs/cluster.md.
+        inProcess = false;
+        return new Cluster.NatsExpirableStore(runtime);
     }
 }

@@ -88,6 +88,7 @@ internal sealed class ClusterBucket : IAsyncDisposable
             Password = options.Password,
             Token = options.Token,
             Seed = options.NKeySeed,
+            NKey = options.NKeySeed is { } seed ? PublicKeyOf(seed) : null,
             NKeyFile = options.NKeyFile,
             CredsFile = options.CredsFile,
         };
@@ -114,6 +115,12 @@ internal sealed class ClusterBucket : IAsyncDisposable
             MaxReconnectRetry = -1,
             PingInterval = TimeSpan.FromSeconds(5),
         };
+    }
+
+    private static string PublicKeyOf(string seed)
+    {
+        using var pair = NATS.NKeys.KeyPair.FromSeed(seed);
+        return pair.GetPublicKey();
     }
 
     /// <summary>Reads the current entry of a key directly from the server.</summary>

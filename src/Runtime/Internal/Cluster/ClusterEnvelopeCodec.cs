@@ -17,7 +17,8 @@ namespace ExpirableStore.Internal.Cluster;
 /// </remarks>
 internal sealed class ClusterEnvelopeCodec
 {
-    public const int DefaultMaxEnvelopeBytes = 1024 * 1024;
+    /// <summary>256 KiB: values are small (tokens, keys, rates); nats-server's default maximum payload is 1 MB.</summary>
+    public const int DefaultMaxEnvelopeBytes = 256 * 1024;
     private const int MaxFailureLength = 1024;
 
     private readonly ClusterValueProtector? _protector;

@@ -38,4 +38,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "The value of '{Key}' in the bucket cannot be read as {ValueType} ({ErrorType}): treated as absent")]
     public static partial void UndeserializableValue(ILogger logger, string key, string valueType, string errorType);
+
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Warning, Message = "The value fetched for '{Key}' is not shared through the cluster: {Reason}")]
+    public static partial void NotShared(ILogger logger, string key, string reason);
 }

@@ -182,28 +182,40 @@ internal sealed partial class ClusterStore
         }
 
         var now = _time.GetUtcNow();
-        ClusterEnvelope final;
         var storable = outcome.Data is not null && (outcome.ExpiresAt is null || outcome.ExpiresAt > now);
+        var final = new ClusterEnvelope { Data = outcome.Data, ExpiresAt = outcome.ExpiresAt, FetchedBy = NodeName, FetchedAt = now };
+        byte[]? encoded = null;
         if (storable)
         {
-            final = new ClusterEnvelope { Data = outcome.Data, ExpiresAt = outcome.ExpiresAt, FetchedBy = NodeName, FetchedAt = now };
+            try
+            {
+                encoded = Codec.Encode(key, final);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // Too large to share: this process's callers get it; the waiters compete and fetch for themselves.
+                ClusterLog.NotShared(_logger, key, ex.Message);
+                storable = false;
+            }
         }
-        else
+
+        if (!storable)
         {
-            // Release the lease; keep serving the previous still-valid value; tell the waiters why.
+            // Release the lease; keep serving the previous still-valid value; tell the waiters why
+            // (a failure is their outcome too; a value that was not shared is not).
             final = claim with
             {
                 Lease = null,
                 Data = claim.IsValidAt(now) ? claim.Data : null,
                 ExpiresAt = claim.IsValidAt(now) ? claim.ExpiresAt : null,
-                Failure = outcome.Failure ?? "the fetched value had already expired",
+                Failure = outcome.Data is null ? outcome.Failure ?? "the fetch failed" : outcome.ExpiresAt <= now ? "the fetched value had already expired" : null,
             };
         }
 
         try
         {
             // Fencing: the write succeeds only on the revision of our own (last renewed) lease.
-            var written = await _bucket.CompareAndSetAsync(key, Codec.Encode(key, final), holding.Revision, CancellationToken.None).ConfigureAwait(false);
+            var written = await _bucket.CompareAndSetAsync(key, encoded ?? Codec.Encode(key, final), holding.Revision, CancellationToken.None).ConfigureAwait(false);
             if (written is { } revision)
             {
                 Replicas.Apply(key, revision, ReplicaKind.Present, final);

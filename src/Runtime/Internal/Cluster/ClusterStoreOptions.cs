@@ -26,10 +26,10 @@ internal sealed record ClusterStoreOptions
     /// </summary>
     public bool? ConfirmClaims { get; init; }
 
-    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Deadline of every single NATS call: calls queued during a disconnect never time out by themselves.</summary>
-    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

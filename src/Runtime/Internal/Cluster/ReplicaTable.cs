@@ -79,8 +79,16 @@ internal sealed class ReplicaTable
             _slots[key] = new Slot(applied);
         }
 
-        previous.Next.TrySetResult();
-        Changed?.Invoke(applied);
+        // Subscribers (the expirables' replicas) first, then the waiters: whoever wakes up on the
+        // signal finds the expirable already updated.
+        try
+        {
+            Changed?.Invoke(applied);
+        }
+        finally
+        {
+            previous.Next.TrySetResult();
+        }
         return applied;
     }
 
@@ -96,8 +104,16 @@ internal sealed class ReplicaTable
             _slots[key] = new Slot(applied);
         }
 
-        previous.Next.TrySetResult();
-        Changed?.Invoke(applied);
+        // Subscribers (the expirables' replicas) first, then the waiters: whoever wakes up on the
+        // signal finds the expirable already updated.
+        try
+        {
+            Changed?.Invoke(applied);
+        }
+        finally
+        {
+            previous.Next.TrySetResult();
+        }
     }
 
     /// <summary>Drops the value here at once (a clear issued by this process); the delete marker's revision follows through the watcher.</summary>
@@ -117,8 +133,16 @@ internal sealed class ReplicaTable
             _slots[key] = new Slot(applied);
         }
 
-        previous.Next.TrySetResult();
-        Changed?.Invoke(applied);
+        // Subscribers (the expirables' replicas) first, then the waiters: whoever wakes up on the
+        // signal finds the expirable already updated.
+        try
+        {
+            Changed?.Invoke(applied);
+        }
+        finally
+        {
+            previous.Next.TrySetResult();
+        }
     }
 
     private Slot GetSlot(string key) =>

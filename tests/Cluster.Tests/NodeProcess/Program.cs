@@ -1,0 +1,89 @@
+// One node of a cluster as an OS process. Protocol on stdin/stdout (one line each):
+//   stdout "READY"                 connected, snapshot loaded
+//   stdin  "GO"                    start the callers
+//   stdout "FETCH <pid>"           this process called the upstream (the test counts these)
+//   stdout "DONE <ok> <failed> <distinct values>"   every caller finished
+// Usage: NodeProcess --nats URL --bucket NAME [--callers N] [--lease-ms MS] [--fetch-ms MS] [--hang]
+//   --hang: the fetch never returns (the test kills this process with SIGKILL mid-fetch).
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ExpirableStore;
+using ExpirableStore.Cluster.NodeProcess;
+
+var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+for (var i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--hang")
+    {
+        settings["hang"] = "true";
+    }
+    else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
+    {
+        settings[args[i][2..]] = args[++i];
+    }
+}
+
+int Int(string name, int fallback) => settings.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+var options = new ExpirableRuntimeOptions
+{
+    NatsUrl = settings["nats"],
+    Bucket = settings["bucket"],
+    LeaseDuration = TimeSpan.FromMilliseconds(Int("lease-ms", 2000)),
+    NatsCallTimeout = TimeSpan.FromSeconds(2),
+};
+var upstream = new ProcessUpstream(TimeSpan.FromMilliseconds(Int("fetch-ms", 200)), settings.ContainsKey("hang"));
+await using var runtime = await ExpirableRuntime.ConnectAsync(options);
+var expirables = new ProcessExpirables(runtime, upstream);
+Console.WriteLine("READY");
+
+if (Console.ReadLine() != "GO")
+{
+    return 2;
+}
+
+var callers = Int("callers", 300);
+var results = await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () => await expirables.Token.FetchAsync())));
+var ok = results.Count(r => r.IsOk);
+var distinct = string.Join(",", results.Where(r => r.IsOk).Select(r => r.Value).Distinct());
+Console.WriteLine($"DONE {ok} {callers - ok} {distinct}");
+return 0;
+
+namespace ExpirableStore.Cluster.NodeProcess
+{
+    internal sealed class ProcessUpstream(TimeSpan latency, bool hang)
+    {
+        public async Task<Fetched<string>> FetchAsync(CancellationToken cancellationToken)
+        {
+            Console.WriteLine($"FETCH {Environment.ProcessId}");
+            if (hang)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            await Task.Delay(latency, cancellationToken);
+            return Fetched.Ok($"token-from-{Environment.ProcessId}", DateTimeOffset.UtcNow.AddMinutes(5));
+        }
+    }
+
+    internal sealed class ProcessExpirables : ExpirableModule
+    {
+        public static IReadOnlyList<ExpirableDefinition> Definitions { get; } =
+        [
+            new ExpirableDefinition("token", "Token", "string", ExpirableScope.Cluster, RefreshMode.Lazy, null, null, "Process.expirables", 1),
+        ];
+
+        public ProcessExpirables(ExpirableRuntime runtime, ProcessUpstream upstream)
+            : base(runtime, "ExpirableStore.Cluster.NodeProcess.ProcessExpirables", Definitions)
+        {
+            Token = Create(Definitions[0], Fetcher.For<string>(upstream.FetchAsync));
+        }
+
+        public Expirable<string> Token { get; }
+    }
+}

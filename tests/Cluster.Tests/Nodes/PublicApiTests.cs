@@ -1,0 +1,57 @@
+using System;
+using System.Threading.Tasks;
+using ExpirableStore.Internal.Cluster;
+using Microsoft.Extensions.DependencyInjection;
+using NUnit.Framework;
+
+namespace ExpirableStore.Cluster.Tests.Nodes;
+
+/// <summary>The cluster store through the public entry points: ConnectAsync and dependency injection.</summary>
+[TestFixture]
+internal sealed class PublicApiTests : MultiNodeTestBase
+{
+    [Test]
+    public async Task ConnectAsync_with_a_NATS_url_shares_cluster_scope_through_the_bucket()
+    {
+        await using var a = await ExpirableRuntime.ConnectAsync(NodeOptions());
+        await using var b = await ExpirableRuntime.ConnectAsync(NodeOptions());
+        Assert.That(a.IsClustered && b.IsClustered, Is.True);
+        var onA = new NodeExpirables(a, Upstream);
+        var onB = new NodeExpirables(b, Upstream);
+
+        Assert.That(await onA.Token.GetAsync(), Is.EqualTo("token-1"));
+        var storeB = (NatsExpirableStore)b.StoreFor(ExpirableScope.Cluster);
+        await WaitForReplicaAsync(storeB.Cluster!, ClusterNode.Key("token"), s => s.Envelope?.HasValue == true);
+        Assert.That(await onB.Token.GetAsync(), Is.EqualTo("token-1"));
+        Assert.That(Upstream.Calls("token"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task ConnectAsync_fails_when_no_server_answers()
+    {
+        var options = NodeOptions(url: "nats://127.0.0.1:1");
+        options.NatsCallTimeout = TimeSpan.FromSeconds(1);
+        await Assert.CatchAsync<Exception>(async () => await ExpirableRuntime.ConnectAsync(options));
+    }
+
+    [Test]
+    public async Task Dependency_injection_registers_a_clustered_runtime()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(Upstream);
+        services.AddExpirableStore(o =>
+        {
+            o.NatsUrl = Server.Url;
+            o.Bucket = Bucket;
+            o.TimeProvider = Time;
+        }).AddExpirables<NodeExpirables>();
+        await using var provider = services.BuildServiceProvider();
+        var runtime = provider.GetRequiredService<ExpirableRuntime>();
+        await runtime.WaitUntilReadyAsync();
+        Assert.That(runtime.IsClustered, Is.True);
+        Assert.That(await provider.GetRequiredService<NodeExpirables>().Token.GetAsync(), Is.EqualTo("token-1"));
+
+        var other = await StartNodeAsync("other");
+        Assert.That(await other.Expirables.Token.GetAsync(), Is.EqualTo("token-1"), "the DI runtime shared it");
+    }
+}
