@@ -20,7 +20,7 @@ public abstract class ExpirableModule
 
     private readonly Dictionary<string, IUntypedExpirable> _byName = new(StringComparer.Ordinal);
     private readonly List<IExpirableSlot> _slots = [];
-    private readonly IReadOnlyList<ExpirableDefinition> _definitions;
+    private readonly HashSet<ExpirableDefinition> _declared; // by reference: Create checks membership once per expirable
 
     /// <summary>
     /// Creates the module. A class constructed more than once on one runtime shares its expirables between
@@ -35,7 +35,7 @@ public abstract class ExpirableModule
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentException.ThrowIfNullOrEmpty(moduleName);
         ArgumentNullException.ThrowIfNull(definitions);
-        _definitions = definitions;
+        _declared = new HashSet<ExpirableDefinition>(definitions, ReferenceEqualityComparer.Instance);
         Runtime = runtime;
         ModuleName = moduleName;
     }
@@ -116,7 +116,7 @@ public abstract class ExpirableModule
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(fetch);
-        if (!_definitions.Contains(definition))
+        if (!_declared.Contains(definition))
         {
             throw new ArgumentException($"Expirable '{definition.Name}' is not one of the definitions module '{ModuleName}' was constructed with.", nameof(definition));
         }

@@ -70,14 +70,32 @@ internal sealed partial class ExpirableCore<T>
         return flight.Completion.Task;
     }
 
+    // A cluster store that never started (NATS unreachable at startup: logged once by the runtime)
+    // must not leave cluster scope broken when the user chose availability: fetch here, uncoordinated,
+    // as a disconnected store does. With ClusterUnreachableFetchMode.Fail the start failure is the outcome.
+    private async ValueTask<bool> StoreIsReadyAsync(CancellationToken lifetime)
+    {
+        try
+        {
+            await _runtime.WaitUntilStoreReadyAsync(_store, lifetime).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception) when (!lifetime.IsCancellationRequested
+                                && _runtime.Options.WhenClusterUnreachable == ClusterUnreachableFetchMode.FetchLocally)
+        {
+            return false;
+        }
+    }
+
     private async Task RunFlightAsync(Flight flight)
     {
         Fetched<T> outcome;
         var lifetime = _runtime.Lifetime;
         try
         {
-            await _runtime.WaitUntilStoreReadyAsync(_store, lifetime).ConfigureAwait(false);
-            outcome = await _store.RefreshAsync(this, flight.Reason, lifetime).ConfigureAwait(false);
+            outcome = await StoreIsReadyAsync(lifetime).ConfigureAwait(false)
+                ? await _store.RefreshAsync(this, flight.Reason, lifetime).ConfigureAwait(false)
+                : await InvokeFetcherAsync(lifetime).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
         {

@@ -35,6 +35,40 @@ internal sealed class PublicApiTests : MultiNodeTestBase
     }
 
     [Test]
+    public async Task A_runtime_started_while_NATS_is_unreachable_fetches_cluster_values_locally_by_default()
+    {
+        var options = NodeOptions(url: "nats://app:s3cret-pass@127.0.0.1:1");
+        options.NatsCallTimeout = TimeSpan.FromSeconds(1);
+        await using var runtime = ExpirableRuntime.Start(options);
+        var expirables = new NodeExpirables(runtime, Upstream);
+
+        var startFailure = await Assert.CatchAsync<Exception>(async () => await runtime.WaitUntilReadyAsync());
+        Assert.That(startFailure!.ToString(), Does.Not.Contain("s3cret-pass"), "credentials in the URL are never shown");
+
+        var fetched = await expirables.Token.FetchAsync();
+        Assert.That(fetched.IsOk, Is.True, fetched.Error);
+        Assert.That(fetched.Value, Is.EqualTo("token-1"));
+        Assert.That(await expirables.Token.GetAsync(), Is.EqualTo("token-1"), "cached locally");
+        Assert.That(Upstream.Calls("token"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_runtime_started_while_NATS_is_unreachable_fails_cluster_fetches_when_asked_to()
+    {
+        var options = NodeOptions(url: "nats://127.0.0.1:1");
+        options.NatsCallTimeout = TimeSpan.FromSeconds(1);
+        options.WhenClusterUnreachable = ClusterUnreachableFetchMode.Fail;
+        await using var runtime = ExpirableRuntime.Start(options);
+        var expirables = new NodeExpirables(runtime, Upstream);
+
+        var fetched = await expirables.Token.FetchAsync();
+
+        Assert.That(fetched.IsOk, Is.False);
+        Assert.That(Upstream.Calls("token"), Is.Zero);
+        Assert.That(await expirables.LocalToken.GetAsync(), Is.EqualTo("local_token-1"), "scope local never depends on NATS");
+    }
+
+    [Test]
     public async Task Dependency_injection_registers_a_clustered_runtime()
     {
         var services = new ServiceCollection();

@@ -67,7 +67,7 @@ internal sealed class ClusterBucket : IAsyncDisposable
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new ClusterCallTimeoutException(
-                    $"Could not connect to NATS at {options.Url} and open bucket '{options.Bucket}' within {options.ConnectTimeout}.");
+                    $"Could not connect to NATS at {RedactUrl(options.Url)} and open bucket '{options.Bucket}' within {options.ConnectTimeout}.");
             }
 
             return bucket;
@@ -229,4 +229,23 @@ internal sealed class ClusterBucket : IAsyncDisposable
 
     private static ClusterCallTimeoutException Unknown(string operation, Exception error) =>
         new($"NATS KV {operation} failed: {error.GetType().Name}: {error.Message}", error);
+
+    // A URL may carry credentials (nats://user:password@host): never put them in a message or a log.
+    internal static string RedactUrl(string url)
+    {
+        var redacted = new System.Text.StringBuilder();
+        foreach (var part in url.Split(','))
+        {
+            if (redacted.Length > 0)
+            {
+                redacted.Append(',');
+            }
+
+            var at = part.LastIndexOf('@');
+            var scheme = part.IndexOf("://", StringComparison.Ordinal);
+            redacted.Append(at < 0 ? part : (scheme >= 0 ? part[..(scheme + 3)] : string.Empty) + "***@" + part[(at + 1)..]);
+        }
+
+        return redacted.ToString();
+    }
 }

@@ -25,7 +25,6 @@ internal sealed partial class ClusterStore : IAsyncDisposable
     private readonly ClusterWatcher _watcher;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly CancellationTokenSource _lifetime = new();
     private int _unreachable;
     private long _disconnectedAt;
     private TaskCompletionSource _connected = NewConnectedSignal(completed: true);
@@ -120,7 +119,6 @@ internal sealed partial class ClusterStore : IAsyncDisposable
             return;
         }
 
-        await _lifetime.CancelAsync().ConfigureAwait(false);
         await _watcher.DisposeAsync().ConfigureAwait(false);
         await _bucket.DisposeAsync().ConfigureAwait(false);
     }
@@ -134,10 +132,8 @@ internal sealed partial class ClusterStore : IAsyncDisposable
 
         _bucket.Connection.ConnectionDisconnected -= OnDisconnectedAsync;
         _bucket.Connection.ConnectionOpened -= OnConnectedAsync;
-        await _lifetime.CancelAsync().ConfigureAwait(false);
         await _watcher.DisposeAsync().ConfigureAwait(false);
         await _bucket.DisposeAsync().ConfigureAwait(false);
-        _lifetime.Dispose();
     }
 
     private static TaskCompletionSource NewConnectedSignal(bool completed)

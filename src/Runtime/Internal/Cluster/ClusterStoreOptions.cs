@@ -10,6 +10,14 @@ internal sealed record ClusterStoreOptions
 {
     public required string Url { get; init; }
 
+    // A record prints every property; these hold secrets (password, token, NKey seed, encryption key).
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Url = ").Append(ClusterBucket.RedactUrl(Url)).Append(", Bucket = ").Append(Bucket)
+               .Append(", Replicas = ").Append(Replicas);
+        return true;
+    }
+
     public string Bucket { get; init; } = "expirables";
 
     /// <summary>JetStream replicas of the bucket (1 on a single server, 3 on a 3-server cluster).</summary>
