@@ -314,7 +314,27 @@ internal sealed class NatsExpirableStore : IExpirableStore
 
     private sealed class Binding<T>(NatsExpirableStore owner, IExpirableSlot<T> slot, string bucketKey) : Binding(bucketKey)
     {
+        private readonly Lock _pushing = new();
+        private ulong _lastRevision;
+
         public override void Push(ReplicaState state)
+        {
+            // The replica table raises changes after releasing its lock, so the watcher and a fetching
+            // thread can deliver revisions N+1 and N in that order: never install an older revision
+            // over a newer one. (Local-only states keep their revision, hence '<' not '<='.)
+            lock (_pushing)
+            {
+                if (state.Revision < _lastRevision)
+                {
+                    return;
+                }
+
+                _lastRevision = state.Revision;
+                PushInOrder(state);
+            }
+        }
+
+        private void PushInOrder(ReplicaState state)
         {
             switch (state.Kind)
             {
