@@ -6,13 +6,13 @@ using System.Linq;
 using System.Text;
 using ExpirableStore.Compiler;
 using ExpirableStore.Compiler.Diagnostics;
+using ExpirableStore.Compiler.Emit;
 
 namespace ExpirableStore.Cli.Commands;
 
 /// <summary><c>expirablesc generate PATH... -o DIR</c>: writes one <c>&lt;File&gt;.g.cs</c> per input.</summary>
 internal static class GenerateCommand
 {
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     public static Command Create(CliContext context)
     {
@@ -115,12 +115,7 @@ internal static class GenerateCommand
             var target = Path.Combine(directory, result.OutputFileName);
             try
             {
-                // An unchanged output keeps its timestamp, so an incremental build does not recompile.
-                var bytes = Utf8.GetBytes(result.GeneratedCode);
-                if (!File.Exists(target) || !File.ReadAllBytes(target).AsSpan().SequenceEqual(bytes))
-                {
-                    File.WriteAllBytes(target, bytes);
-                }
+                GeneratedFile.WriteIfChanged(target, result.GeneratedCode);
 
                 written++;
             }
