@@ -22,7 +22,7 @@ internal sealed partial class ClusterStore
         }
         catch (ClusterCallTimeoutException ex)
         {
-            ClusterLog.ClearNotPropagated(_logger, key, ex.Message);
+            Log.ClearNotPropagated(_logger, key, ex.Message);
             return false;
         }
     }

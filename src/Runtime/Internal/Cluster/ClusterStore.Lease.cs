@@ -69,7 +69,7 @@ internal sealed partial class ClusterStore
                     continue;
                 }
 
-                ClusterLog.LeaseLapsed(_logger, key, lease.Holder, held);
+                Log.LeaseLapsed(_logger, key, lease.Holder, held);
             }
 
             if (++attempts > 1000)
@@ -97,7 +97,7 @@ internal sealed partial class ClusterStore
             }
             catch (ClusterCallTimeoutException ex)
             {
-                ClusterLog.OutcomeUnknown(_logger, key, ex.Message);
+                Log.OutcomeUnknown(_logger, key, ex.Message);
                 var check = await TryReadThroughAsync(key, cancellationToken).ConfigureAwait(false);
                 if (check is null)
                 {
@@ -139,7 +139,7 @@ internal sealed partial class ClusterStore
         }
         catch (ClusterCallTimeoutException ex)
         {
-            ClusterLog.OutcomeUnknown(_logger, key, ex.Message);
+            Log.OutcomeUnknown(_logger, key, ex.Message);
             var check = await TryReadThroughAsync(key, cancellationToken).ConfigureAwait(false);
             return check?.Envelope?.Lease?.Token == claim.Lease!.Token ? check.Revision : null;
         }
@@ -177,7 +177,7 @@ internal sealed partial class ClusterStore
         if (holding.Lost)
         {
             // Taken over or cleared while fetching: the caller gets its value, the bucket keeps the newer state.
-            ClusterLog.Fenced(_logger, key);
+            Log.Fenced(_logger, key);
             return ClusterFetchResult.Fetched(outcome, stored: false);
         }
 
@@ -194,7 +194,7 @@ internal sealed partial class ClusterStore
             catch (InvalidOperationException ex)
             {
                 // Too large to share: this process's callers get it; the waiters compete and fetch for themselves.
-                ClusterLog.NotShared(_logger, key, ex.Message);
+                Log.NotShared(_logger, key, ex.Message);
                 storable = false;
             }
         }
@@ -222,13 +222,13 @@ internal sealed partial class ClusterStore
                 return ClusterFetchResult.Fetched(outcome, stored: storable);
             }
 
-            ClusterLog.Fenced(_logger, key);
+            Log.Fenced(_logger, key);
             return ClusterFetchResult.Fetched(outcome, stored: false);
         }
         catch (ClusterCallTimeoutException ex)
         {
             // Outcome unknown: serve the value here; the watcher brings whatever the bucket holds.
-            ClusterLog.OutcomeUnknown(_logger, key, ex.Message);
+            Log.OutcomeUnknown(_logger, key, ex.Message);
             if (storable)
             {
                 Replicas.ApplyLocal(key, final);
@@ -289,7 +289,7 @@ internal sealed partial class ClusterStore
             }
             catch (ClusterCallTimeoutException ex)
             {
-                ClusterLog.OutcomeUnknown(_logger, key, ex.Message);
+                Log.OutcomeUnknown(_logger, key, ex.Message);
                 var check = await TryReadThroughAsync(key, CancellationToken.None).ConfigureAwait(false);
                 if (check is null)
                 {
@@ -321,7 +321,7 @@ internal sealed partial class ClusterStore
             return ClusterFetchResult.Unreachable($"The cluster store (NATS) is unreachable ({why}) and fetching without it is disabled.");
         }
 
-        ClusterLog.FetchingUncoordinated(_logger, key, why);
+        Log.FetchingUncoordinated(_logger, key, why);
         var outcome = await fetch(cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         if (outcome.Data is not null && (outcome.ExpiresAt is null || outcome.ExpiresAt > now))
@@ -340,7 +340,7 @@ internal sealed partial class ClusterStore
         }
         catch (ClusterCallTimeoutException ex)
         {
-            ClusterLog.OutcomeUnknown(_logger, key, ex.Message);
+            Log.OutcomeUnknown(_logger, key, ex.Message);
             return null;
         }
     }

@@ -87,7 +87,7 @@ internal sealed partial class ClusterStore : IAsyncDisposable
                     $"The watcher of bucket '{options.Bucket}' did not deliver its initial snapshot within {options.ConnectTimeout}.");
             }
 
-            ClusterLog.Connected(store._logger, options.Bucket, nodeName, store.Replicas.Keys.Count);
+            Log.Connected(store._logger, options.Bucket, nodeName, store.Replicas.Keys.Count);
             return store;
         }
         catch
@@ -179,7 +179,7 @@ internal sealed partial class ClusterStore : IAsyncDisposable
 
         if (Interlocked.Exchange(ref _unreachable, 1) == 0 && Volatile.Read(ref _disposed) == 0)
         {
-            ClusterLog.Disconnected(_logger, _options.FetchLocallyWhenDisconnected ? "runs in this process" : "fails");
+            Log.Disconnected(_logger, _options.FetchLocallyWhenDisconnected ? "runs in this process" : "fails");
         }
 
         return ValueTask.CompletedTask;
@@ -190,7 +190,7 @@ internal sealed partial class ClusterStore : IAsyncDisposable
         Volatile.Read(ref _connected).TrySetResult();
         if (Interlocked.Exchange(ref _unreachable, 0) == 1 && Volatile.Read(ref _disposed) == 0)
         {
-            ClusterLog.Reconnected(_logger);
+            Log.Reconnected(_logger);
         }
 
         return ValueTask.CompletedTask;
@@ -218,7 +218,7 @@ internal sealed partial class ClusterStore : IAsyncDisposable
         var current = Replicas.Get(key);
         if (current.Revision < read.Revision)
         {
-            ClusterLog.MalformedEntry(_logger, key, read.Revision, reason);
+            Log.MalformedEntry(_logger, key, read.Revision, reason);
         }
 
         return Replicas.Apply(key, read.Revision, ReplicaKind.Malformed, null);

@@ -78,7 +78,7 @@ internal sealed class ClusterWatcher : IAsyncDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
             {
-                ClusterLog.WatcherRestarting(_logger, _bucket.Store.Bucket, ex.GetType().Name, ex.Message);
+                Log.WatcherRestarting(_logger, _bucket.Store.Bucket, ex.GetType().Name, ex.Message);
             }
 
             // Restart backoff on the real clock: it paces network retries, not value lifetimes.
@@ -157,7 +157,7 @@ internal sealed class ClusterWatcher : IAsyncDisposable
 
         if (entry.Error is not null)
         {
-            ClusterLog.MalformedEntry(_logger, entry.Key, entry.Revision, "undeliverable entry: " + entry.Error.GetType().Name);
+            Log.MalformedEntry(_logger, entry.Key, entry.Revision, "undeliverable entry: " + entry.Error.GetType().Name);
             _replicas.Apply(entry.Key, entry.Revision, ReplicaKind.Malformed, null);
             return;
         }
@@ -174,7 +174,7 @@ internal sealed class ClusterWatcher : IAsyncDisposable
         }
         else
         {
-            ClusterLog.MalformedEntry(_logger, entry.Key, entry.Revision, reason);
+            Log.MalformedEntry(_logger, entry.Key, entry.Revision, reason);
             _replicas.Apply(entry.Key, entry.Revision, ReplicaKind.Malformed, null);
         }
     }

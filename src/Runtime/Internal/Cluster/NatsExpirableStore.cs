@@ -248,7 +248,7 @@ internal sealed class NatsExpirableStore : IExpirableStore
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            ClusterLog.UndeserializableValue(_logger, slot.Key, slot.ValueType.Name, ex.GetType().Name);
+            Log.UndeserializableValue(_logger, slot.Key, slot.ValueType.Name, ex.GetType().Name);
             fetched = default;
             return false;
         }

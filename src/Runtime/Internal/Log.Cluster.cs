@@ -1,10 +1,10 @@
 using System;
 using Microsoft.Extensions.Logging;
 
-namespace ExpirableStore.Internal.Cluster;
+namespace ExpirableStore.Internal;
 
-/// <summary>Every log message of the cluster store. None carries a value.</summary>
-internal static partial class ClusterLog
+/// <summary>The log messages of the cluster store (event ids 5000-5999). None carries a value.</summary>
+internal static partial class Log
 {
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Cluster store connected to NATS bucket '{Bucket}' as node '{Node}'; {KeyCount} replicas loaded from the snapshot")]
     public static partial void Connected(ILogger logger, string bucket, string node, int keyCount);
