@@ -100,21 +100,10 @@ public sealed class FailureTests : RuntimeTestBase
     public async Task Clear_during_a_running_fetch_does_not_store_its_value_but_its_callers_get_it()
     {
         var expirable = Module.ClusterLazy;
-        var started = NewSource<bool>();
-        var release = NewSource<Fetched<string>>();
-        Backend.Handler = (name, n, _) =>
-        {
-            if (n > 1)
-            {
-                return Task.FromResult(Backend.Ok($"{name}-{n}"));
-            }
-
-            started.SetResult(true);
-            return release.Task;
-        };
+        var (started, release) = Backend.BlockFirstFetch();
 
         var caller = expirable.FetchAsync().AsTask();
-        await started.Task;
+        await started;
         await expirable.ClearAsync();
         release.SetResult(Backend.Ok("fetched-before-clear"));
 
@@ -127,21 +116,10 @@ public sealed class FailureTests : RuntimeTestBase
     public async Task A_caller_after_a_clear_does_not_join_the_fetch_started_before_it()
     {
         var expirable = Module.LocalLazy;
-        var started = NewSource<bool>();
-        var release = NewSource<Fetched<string>>();
-        Backend.Handler = (name, n, _) =>
-        {
-            if (n > 1)
-            {
-                return Task.FromResult(Backend.Ok($"{name}-{n}"));
-            }
-
-            started.SetResult(true);
-            return release.Task;
-        };
+        var (started, release) = Backend.BlockFirstFetch();
 
         var before = expirable.FetchAsync().AsTask();
-        await started.Task;
+        await started;
         await expirable.ClearAsync();
         var after = await expirable.GetAsync();
         release.SetResult(Backend.Ok("old"));

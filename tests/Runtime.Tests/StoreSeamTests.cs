@@ -137,21 +137,10 @@ public sealed class StoreSeamTests
     public async Task A_removal_from_elsewhere_during_a_fetch_is_not_overwritten()
     {
         _store.Started.SetResult(true);
-        var release = new TaskCompletionSource<Fetched<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var started = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _backend.Handler = (name, n, _) =>
-        {
-            if (n > 1)
-            {
-                return Task.FromResult(_backend.Ok($"{name}-{n}"));
-            }
-
-            started.SetResult(true);
-            return release.Task;
-        };
+        var (started, release) = _backend.BlockFirstFetch();
 
         var caller = _module.ClusterLazy.FetchAsync().AsTask();
-        await started.Task;
+        await started;
         _store.Slot<string>("ExpirableStore.Runtime.Tests.TestExpirables.cluster_lazy").ApplyRemoval();
         release.SetResult(_backend.Ok("before-removal"));
 

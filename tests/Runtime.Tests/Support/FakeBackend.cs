@@ -20,6 +20,27 @@ public sealed class FakeBackend(FakeTimeProvider time)
 
     public Fetched<string> Ok(string value) => Fetched.Ok(value, time.GetUtcNow() + Ttl);
 
+    /// <summary>
+    /// Makes the next (first) fetch wait until <c>Release</c> is completed, signalling <c>Started</c>
+    /// when it begins; later fetches answer "name-n" at once.
+    /// </summary>
+    public (Task Started, TaskCompletionSource<Fetched<string>> Release) BlockFirstFetch()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource<Fetched<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Handler = (name, n, _) =>
+        {
+            if (n > 1)
+            {
+                return Task.FromResult(Ok($"{name}-{n}"));
+            }
+
+            started.SetResult();
+            return release.Task;
+        };
+        return (started.Task, release);
+    }
+
     public Task<Fetched<string>> FetchAsync(string name, CancellationToken cancellationToken)
     {
         var n = _calls.AddOrUpdate(name, 1, (_, c) => c + 1);
