@@ -88,30 +88,21 @@ internal sealed partial class ClusterStore
                 Lease = new ClusterLease(NodeName, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), _options.LeaseDuration),
             };
 
-            ulong? leaseRevision;
-            try
+            // Revision 0 means "create only if the key never existed"; a deleted or malformed key
+            // is taken over with a CAS on its last revision.
+            var write = await WriteOwnLeaseAsync(key, claim, state.Revision, cancellationToken).ConfigureAwait(false);
+            if (write.UnknownBecause is { } why)
             {
-                // Revision 0 means "create only if the key never existed"; a deleted or malformed key
-                // is taken over with a CAS on its last revision.
-                leaseRevision = await _bucket.CompareAndSetAsync(key, Codec.Encode(key, claim), state.Revision, cancellationToken).ConfigureAwait(false);
+                return await FetchUncoordinatedAsync(key, fetch, why, cancellationToken).ConfigureAwait(false);
             }
-            catch (ClusterCallTimeoutException ex)
+
+            if (write.Revision is null && write.ReadBack is { } seen)
             {
-                Log.OutcomeUnknown(_logger, key, ex.Message);
-                var check = await TryReadThroughAsync(key, cancellationToken).ConfigureAwait(false);
-                if (check is null)
-                {
-                    return await FetchUncoordinatedAsync(key, fetch, ex.Message, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (check.Envelope?.Lease?.Token != claim.Lease.Token)
-                {
-                    fresher = check;
-                    continue;
-                }
-
-                leaseRevision = check.Revision;
+                fresher = seen;
+                continue;
             }
+
+            var leaseRevision = write.Revision;
 
             if (leaseRevision is { } won && (_options.ConfirmClaims ?? _options.Replicas > 1))
             {
@@ -131,19 +122,37 @@ internal sealed partial class ClusterStore
     }
 
     /// <summary>A second compare-and-set on the claim's own revision: of several claims accepted at once, only the latest confirms.</summary>
-    private async ValueTask<ulong?> ConfirmClaimAsync(string key, ClusterEnvelope claim, ulong revision, CancellationToken cancellationToken)
+    private async ValueTask<ulong?> ConfirmClaimAsync(string key, ClusterEnvelope claim, ulong revision, CancellationToken cancellationToken) =>
+        (await WriteOwnLeaseAsync(key, claim, revision, cancellationToken).ConfigureAwait(false)).Revision;
+
+    /// <summary>
+    /// A compare-and-set of this process's own lease envelope (claim, confirm, renew). A timeout
+    /// leaves the outcome unknown, so the key is read back: the write landed if the stored lease
+    /// carries our token. <see cref="LeaseWrite.UnknownBecause"/> is set when even that read failed.
+    /// </summary>
+    private async ValueTask<LeaseWrite> WriteOwnLeaseAsync(string key, ClusterEnvelope claim, ulong expectedRevision, CancellationToken cancellationToken)
     {
         try
         {
-            return await _bucket.CompareAndSetAsync(key, Codec.Encode(key, claim), revision, cancellationToken).ConfigureAwait(false);
+            var revision = await _bucket.CompareAndSetAsync(key, Codec.Encode(key, claim), expectedRevision, cancellationToken).ConfigureAwait(false);
+            return new LeaseWrite(revision, ReadBack: null, UnknownBecause: null);
         }
         catch (ClusterCallTimeoutException ex)
         {
             Log.OutcomeUnknown(_logger, key, ex.Message);
             var check = await TryReadThroughAsync(key, cancellationToken).ConfigureAwait(false);
-            return check?.Envelope?.Lease?.Token == claim.Lease!.Token ? check.Revision : null;
+            if (check is null)
+            {
+                return new LeaseWrite(null, ReadBack: null, UnknownBecause: ex.Message);
+            }
+
+            var ours = check.Envelope?.Lease?.Token == claim.Lease!.Token;
+            return new LeaseWrite(ours ? check.Revision : null, ReadBack: check, UnknownBecause: null);
         }
     }
+
+    /// <summary>What a lease write did: the new revision (null: lost), the state read back after a timeout, or why it is still unknown.</summary>
+    private readonly record struct LeaseWrite(ulong? Revision, ReplicaState? ReadBack, string? UnknownBecause);
 
     private async ValueTask<ClusterFetchResult> FetchAsHolderAsync(
         string key,
@@ -274,37 +283,23 @@ internal sealed partial class ClusterStore
                 return;
             }
 
-            try
+            // Not cancelled by `stop`: a renewal cut short would leave its outcome unknown.
+            var renewal = await WriteOwnLeaseAsync(key, claim, holding.Revision, CancellationToken.None).ConfigureAwait(false);
+            if (renewal.UnknownBecause is not null)
             {
-                // Not cancelled by `stop`: a renewal cut short would leave its outcome unknown.
-                var renewed = await _bucket.CompareAndSetAsync(key, Codec.Encode(key, claim), holding.Revision, CancellationToken.None).ConfigureAwait(false);
-                if (renewed is not { } revision)
-                {
-                    holding.Lost = true;
-                    return;
-                }
-
-                holding.Revision = revision;
-                Replicas.Apply(key, revision, ReplicaKind.Present, claim);
+                continue; // still unknown: try again at the next interval
             }
-            catch (ClusterCallTimeoutException ex)
-            {
-                Log.OutcomeUnknown(_logger, key, ex.Message);
-                var check = await TryReadThroughAsync(key, CancellationToken.None).ConfigureAwait(false);
-                if (check is null)
-                {
-                    continue; // still unknown: try again at the next interval
-                }
 
-                if (check.Envelope?.Lease?.Token == claim.Lease!.Token)
-                {
-                    holding.Revision = check.Revision;
-                }
-                else
-                {
-                    holding.Lost = true;
-                    return;
-                }
+            if (renewal.Revision is not { } revision)
+            {
+                holding.Lost = true;
+                return;
+            }
+
+            holding.Revision = revision;
+            if (renewal.ReadBack is null)
+            {
+                Replicas.Apply(key, revision, ReplicaKind.Present, claim);
             }
         }
     }
