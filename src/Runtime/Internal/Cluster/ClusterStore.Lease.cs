@@ -167,20 +167,21 @@ internal sealed partial class ClusterStore
         ClusterFetchOutcome outcome;
         try
         {
-            outcome = await fetch(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                outcome = await fetch(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await stopRenewing.CancelAsync().ConfigureAwait(false);
+                await renewing.ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException)
         {
             // Shutting down: hand the lease back rather than make the others wait for it to lapse.
-            await stopRenewing.CancelAsync().ConfigureAwait(false);
-            await renewing.ConfigureAwait(false);
             await TryReleaseAsync(key, claim, holding).ConfigureAwait(false);
             throw;
-        }
-        finally
-        {
-            await stopRenewing.CancelAsync().ConfigureAwait(false);
-            await renewing.ConfigureAwait(false);
         }
 
         if (holding.Lost)
