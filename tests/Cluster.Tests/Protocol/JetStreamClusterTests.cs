@@ -118,6 +118,7 @@ internal sealed class JetStreamClusterTests : ClusterTestBase
         }
 
         var duplicates = 0;
+        var doubleStores = 0;
         const int Rounds = 30;
         for (var round = 0; round < Rounds; round++)
         {
@@ -144,10 +145,21 @@ internal sealed class JetStreamClusterTests : ClusterTestBase
             go.Set();
             var results = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(30));
             duplicates += fetches - 1;
-            Assert.That(results.Count(r => r.Stored), Is.EqualTo(1), "fencing: exactly one value stored");
+            var stored = results.Count(r => r.Stored);
+            doubleStores += stored > 1 ? 1 : 0;
+            if (confirmClaims)
+            {
+                Assert.That(stored, Is.EqualTo(1), "fencing: exactly one value stored");
+            }
+            else
+            {
+                // Unmitigated, nats-server#4320 also lets concurrent final writes with the same expected
+                // revision through: this run only measures how often, for comparison.
+                Assert.That(stored, Is.GreaterThanOrEqualTo(1), "some holder stored its value");
+            }
         }
 
-        TestContext.Out.WriteLine($"R3, 6 connections x 3 claimers x {Rounds} rounds of concurrent claims: {duplicates} duplicate fetches (claims confirmed with a second CAS: {confirmClaims})");
+        TestContext.Out.WriteLine($"R3, 6 connections x 3 claimers x {Rounds} rounds of concurrent claims: {duplicates} duplicate fetches, {doubleStores} rounds with more than one stored value (claims confirmed with a second CAS: {confirmClaims})");
         if (!confirmClaims)
         {
             return; // the measurement without the mitigation, for comparison
