@@ -113,7 +113,7 @@ public sealed class StoreSeamTests
     {
         _store.Started.SetResult(true);
         var slot = _store.Slot<string>("ExpirableStore.Runtime.Tests.TestExpirables.cluster_eager");
-        slot.ApplyValue(Fetched.Ok("from-node-b", _time.GetUtcNow().AddSeconds(60)));
+        slot.ApplyValue(Fetched.Ok("from-node-b", _time.GetUtcNow().AddSeconds(60)), origin: null);
 
         Assert.That(await _module.ClusterEager.GetAsync(), Is.EqualTo("from-node-b"));
         Assert.That(_backend.Calls("cluster_eager"), Is.Zero);
@@ -153,8 +153,8 @@ public sealed class StoreSeamTests
     {
         _store.Started.SetResult(true);
         var slot = _store.Slot<string>("ExpirableStore.Runtime.Tests.TestExpirables.cluster_lazy");
-        slot.ApplyValue(Fetched.Failed<string>("nope"));
-        slot.ApplyValue(Fetched.Ok("old", _time.GetUtcNow()));
+        slot.ApplyValue(Fetched.Failed<string>("nope"), origin: null);
+        slot.ApplyValue(Fetched.Ok("old", _time.GetUtcNow()), origin: null);
         Assert.That(slot.Current, Is.Null);
     }
 
@@ -186,14 +186,26 @@ public sealed class StoreSeamTests
             }
         }
 
-        public ValueTask<Fetched<T>> RefreshAsync<T>(IExpirableSlot<T> slot, RefreshReason reason, CancellationToken cancellationToken)
+        public async ValueTask<StoreFetch<T>> RefreshAsync<T>(IExpirableSlot<T> slot, RefreshReason reason, CancellationToken cancellationToken)
         {
             lock (Refreshes)
             {
                 Refreshes.Add((slot.Key, reason));
             }
 
-            return Answer is { } answer && answer is Fetched<T> typed ? new(typed) : slot.InvokeFetcherAsync(cancellationToken);
+            if (Answer is { } answer && answer is Fetched<T> typed)
+            {
+                return new StoreFetch<T>(typed);
+            }
+
+            var run = await slot.InvokeFetcherAsync(cancellationToken);
+            return new StoreFetch<T>(run.Outcome, Origin: null, run.StillRunning);
+        }
+
+        public ValueTask<bool> InvalidateAsync(IExpirableSlot slot, object? origin, CancellationToken cancellationToken)
+        {
+            Cleared.Add("invalidate:" + slot.Key);
+            return new(true);
         }
 
         public ValueTask ClearAsync(IExpirableSlot slot, CancellationToken cancellationToken)

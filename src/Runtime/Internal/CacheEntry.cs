@@ -28,6 +28,9 @@ internal sealed class CacheEntry<T>
     public readonly Fetched<T> Fetched;
     public readonly T Value;
     public readonly long CoarseDeadline;
+
+    /// <summary>The store's identity of the value (<see cref="StoreFetch{T}.Origin"/>), for compare-and-clear.</summary>
+    public readonly object? Origin;
     public volatile bool Expired;
 
     // Owned by the core; read and written under its gate only.
@@ -35,9 +38,10 @@ internal sealed class CacheEntry<T>
     public ITimer? EagerTimer;
     public int EagerAttempts;
 
-    public CacheEntry(Fetched<T> fetched, long coarseDeadline, TimeProvider? time)
+    public CacheEntry(Fetched<T> fetched, long coarseDeadline, TimeProvider? time, object? origin = null)
     {
         _time = time;
+        Origin = origin;
         Fetched = fetched;
         Value = fetched.Value;
         CoarseDeadline = coarseDeadline;

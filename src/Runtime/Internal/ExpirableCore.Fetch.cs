@@ -89,24 +89,32 @@ internal sealed partial class ExpirableCore<T>
 
     private async Task RunFlightAsync(Flight flight)
     {
-        Fetched<T> outcome;
+        StoreFetch<T> result;
         var lifetime = _runtime.Lifetime;
         try
         {
-            outcome = await StoreIsReadyAsync(lifetime).ConfigureAwait(false)
-                ? await _store.RefreshAsync(this, flight.Reason, lifetime).ConfigureAwait(false)
-                : await InvokeFetcherAsync(lifetime).ConfigureAwait(false);
+            if (await StoreIsReadyAsync(lifetime).ConfigureAwait(false))
+            {
+                result = await _store.RefreshAsync(this, flight.Reason, lifetime).ConfigureAwait(false);
+            }
+            else
+            {
+                var run = await InvokeFetcherAsync(lifetime).ConfigureAwait(false);
+                result = new StoreFetch<T>(run.Outcome, Origin: null, Late: run.StillRunning);
+            }
         }
         catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
         {
-            outcome = Fetched.Failed<T>("the expirable runtime was disposed");
+            result = new StoreFetch<T>(Fetched.Failed<T>("the expirable runtime was disposed"));
         }
 #pragma warning disable CA1031 // a store failure becomes the callers' failed outcome, never an unobserved exception
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            outcome = Fetched.Failed<T>(ex.Message, ex);
+            result = new StoreFetch<T>(Fetched.Failed<T>(ex.Message, ex));
         }
+
+        var outcome = result.Outcome;
 
         try
         {
@@ -121,7 +129,7 @@ internal sealed partial class ExpirableCore<T>
                 {
                     if (outcome.IsOk)
                     {
-                        InstallLocked(outcome, refreshAtOnceInWindow: flight.Reason != RefreshReason.Eager);
+                        InstallLocked(outcome, result.Origin, refreshAtOnceInWindow: flight.Reason != RefreshReason.Eager);
                     }
                     else if (flight.EagerEntry is { } eagerEntry)
                     {
@@ -142,7 +150,7 @@ internal sealed partial class ExpirableCore<T>
         }
     }
 
-    public async ValueTask<Fetched<T>> InvokeFetcherAsync(CancellationToken cancellationToken)
+    public async ValueTask<FetcherRun<T>> InvokeFetcherAsync(CancellationToken cancellationToken)
     {
         var timeout = Definition.Timeout ?? _runtime.Options.DefaultFetchTimeout;
         using var activity = ExpirableTelemetry.ActivitySource.StartActivity("expirable.fetch", ActivityKind.Internal);
@@ -156,6 +164,7 @@ internal sealed partial class ExpirableCore<T>
 
         Fetched<T> outcome;
         Task<Fetched<T>>? pending = null;
+        Task<Fetched<T>>? stillRunning = null;
         try
         {
             // On its own task: a fetch method that blocks synchronously (a sync shape, or work before its first
@@ -172,7 +181,7 @@ internal sealed partial class ExpirableCore<T>
         }
         catch (OperationCanceledException ex) when (timeoutSource is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
         {
-            ObserveAbandoned(pending);
+            stillRunning = LateOutcomeOf(pending!);
             outcome = Fetched.Failed<T>(
                 $"the fetch timed out after {timeout!.Value}",
                 new TimeoutException($"The fetch of expirable '{Definition.Name}' timed out after {timeout.Value}.", ex));
@@ -200,7 +209,22 @@ internal sealed partial class ExpirableCore<T>
 
         var elapsed = _time.GetElapsedTime(started);
         RecordFetch(outcome, elapsed, timeout, activity);
-        return outcome;
+        return new FetcherRun<T>(outcome, stillRunning);
+    }
+
+    /// <summary>The outcome a fetch abandoned at its timeout ends with, as a task that never faults.</summary>
+    private static async Task<Fetched<T>> LateOutcomeOf(Task<Fetched<T>> pending)
+    {
+        try
+        {
+            return await pending.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // a throwing fetch method is a failed fetch, by contract
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Fetched.Failed<T>(ex.Message, ex);
+        }
     }
 
     private void RecordFetch(Fetched<T> outcome, TimeSpan elapsed, TimeSpan? timeout, Activity? activity)

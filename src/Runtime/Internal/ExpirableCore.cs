@@ -71,7 +71,7 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>
 
     public void RecordHit() => Telemetry.Hits.Add(1, _nameTag, _scopeTag);
 
-    public void ApplyValue(Fetched<T> value)
+    public void ApplyValue(Fetched<T> value, object? origin)
     {
         if (!value.IsOk)
         {
@@ -82,7 +82,7 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>
         {
             if (!_shutDown)
             {
-                InstallLocked(value);
+                InstallLocked(value, origin);
             }
         }
     }
@@ -136,11 +136,12 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>
 
     /// <summary>Makes <paramref name="fetched"/> the replica; false when it is already expired (then it is not cached).</summary>
     /// <param name="fetched">The value.</param>
+    /// <param name="origin">The store's identity of the value.</param>
     /// <param name="refreshAtOnceInWindow">
     /// Whether a value already inside its eager window starts a refresh right away. Not for the outcome of
     /// an eager refresh: a source whose values live shorter than the window would be refetched in a loop.
     /// </param>
-    private bool InstallLocked(Fetched<T> fetched, bool refreshAtOnceInWindow = true)
+    private bool InstallLocked(Fetched<T> fetched, object? origin, bool refreshAtOnceInWindow = true)
     {
         var old = _owner.Entry;
         if (fetched.ExpiresAt is { } expiresAt)
@@ -154,7 +155,7 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>
             }
 
             var coarseDeadline = Environment.TickCount64 + (long)remaining.TotalMilliseconds - CacheEntry<T>.CoarseMarginMilliseconds;
-            var entry = new CacheEntry<T>(fetched, coarseDeadline, _time);
+            var entry = new CacheEntry<T>(fetched, coarseDeadline, _time, origin);
 
             // The timer keeps the entry alive, never the core or the runtime.
             entry.ExpiryTimer = _time.CreateTimer(CacheEntry<T>.OnExpiryTimer, entry, CacheEntry<T>.TimerDelay(remaining), Timeout.InfiniteTimeSpan);
@@ -169,7 +170,7 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>
         }
 
         // Forever: no timer at all, and a deadline the coarse clock never reaches.
-        _owner.Entry = new CacheEntry<T>(fetched, long.MaxValue, time: null);
+        _owner.Entry = new CacheEntry<T>(fetched, long.MaxValue, time: null, origin);
         old?.Retire();
         return true;
     }

@@ -34,12 +34,15 @@ internal interface IExpirableSlot<T> : IExpirableSlot
     /// Runs the user's fetch with the definition's timeout, telemetry and logging. Never throws for a
     /// failed fetch (an exception or a timeout becomes a failed outcome); throws
     /// <see cref="OperationCanceledException"/> only when <paramref name="cancellationToken"/> is cancelled.
+    /// A fetch abandoned at its timeout is reported in <see cref="FetcherRun{T}.StillRunning"/>.
     /// </summary>
-    ValueTask<Fetched<T>> InvokeFetcherAsync(CancellationToken cancellationToken);
+    ValueTask<FetcherRun<T>> InvokeFetcherAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Installs a value that arrived from elsewhere (a watcher) into the replica, re-arming the expiry and
     /// eager timers. A value already expired, or a failed one, is ignored.
     /// </summary>
-    void ApplyValue(Fetched<T> value);
+    /// <param name="value">The value.</param>
+    /// <param name="origin">The store's identity of the value (see <see cref="StoreFetch{T}.Origin"/>).</param>
+    void ApplyValue(Fetched<T> value, object? origin);
 }

@@ -33,10 +33,17 @@ internal interface IExpirableStore : IAsyncDisposable
     /// <param name="slot">The expirable.</param>
     /// <param name="reason">Why the fetch is needed.</param>
     /// <param name="cancellationToken">The runtime's lifetime: cancelled on dispose.</param>
-    ValueTask<Fetched<T>> RefreshAsync<T>(IExpirableSlot<T> slot, RefreshReason reason, CancellationToken cancellationToken);
+    ValueTask<StoreFetch<T>> RefreshAsync<T>(IExpirableSlot<T> slot, RefreshReason reason, CancellationToken cancellationToken);
 
     /// <summary>Deletes the value everywhere. The core has already dropped this process's replica.</summary>
     ValueTask ClearAsync(IExpirableSlot slot, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Compare-and-clear: deletes the value everywhere only if the store still holds the value identified
+    /// by <paramref name="origin"/> (what the store attached to it); a newer value is kept. The core has
+    /// already dropped this process's replica of that value. Returns whether this call removed it.
+    /// </summary>
+    ValueTask<bool> InvalidateAsync(IExpirableSlot slot, object? origin, CancellationToken cancellationToken);
 
     /// <summary>Deletes every value of a module everywhere (<paramref name="keyPrefix"/> is "&lt;moduleName&gt;.").</summary>
     ValueTask ClearAllAsync(string keyPrefix, IReadOnlyList<IExpirableSlot> slots, CancellationToken cancellationToken);

@@ -17,10 +17,16 @@ internal sealed class InProcessExpirableStore : IExpirableStore
     {
     }
 
-    public ValueTask<Fetched<T>> RefreshAsync<T>(IExpirableSlot<T> slot, RefreshReason reason, CancellationToken cancellationToken) =>
-        slot.InvokeFetcherAsync(cancellationToken);
+    public async ValueTask<StoreFetch<T>> RefreshAsync<T>(IExpirableSlot<T> slot, RefreshReason reason, CancellationToken cancellationToken)
+    {
+        var run = await slot.InvokeFetcherAsync(cancellationToken).ConfigureAwait(false);
+        return new StoreFetch<T>(run.Outcome, Origin: null, Late: run.StillRunning);
+    }
 
     public ValueTask ClearAsync(IExpirableSlot slot, CancellationToken cancellationToken) => default;
+
+    // The core compared the value and dropped the only copy.
+    public ValueTask<bool> InvalidateAsync(IExpirableSlot slot, object? origin, CancellationToken cancellationToken) => new(true);
 
     public ValueTask ClearAllAsync(string keyPrefix, IReadOnlyList<IExpirableSlot> slots, CancellationToken cancellationToken) => default;
 

@@ -119,7 +119,7 @@ internal sealed class NatsExpirableStore : IExpirableStore
         }
     }
 
-    public async ValueTask<Fetched<T>> RefreshAsync<T>(IExpirableSlot<T> slot, RefreshReason reason, CancellationToken cancellationToken)
+    public async ValueTask<StoreFetch<T>> RefreshAsync<T>(IExpirableSlot<T> slot, RefreshReason reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(slot);
         var store = Cluster ?? throw new InvalidOperationException("The NATS store has not started.");
@@ -130,10 +130,11 @@ internal sealed class NatsExpirableStore : IExpirableStore
             refreshAhead,
             async ct =>
             {
-                var fetched = await slot.InvokeFetcherAsync(ct).ConfigureAwait(false);
+                var run = await slot.InvokeFetcherAsync(ct).ConfigureAwait(false);
+                var fetched = run.Outcome;
                 if (!fetched.IsOk)
                 {
-                    return ClusterFetchOutcome.Failed(fetched.Error ?? "the fetch failed", fetched);
+                    return ClusterFetchOutcome.Failed(fetched.Error ?? "the fetch failed", run);
                 }
 
                 byte[] data;
@@ -144,22 +145,26 @@ internal sealed class NatsExpirableStore : IExpirableStore
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
                     // This process's callers still get the value; it is just not shared.
-                    return ClusterFetchOutcome.Failed($"the value of '{slot.Key}' could not be serialized ({ex.GetType().Name})", fetched);
+                    return ClusterFetchOutcome.Failed($"the value of '{slot.Key}' could not be serialized ({ex.GetType().Name})", run);
                 }
 
-                return ClusterFetchOutcome.Success(data, fetched.ExpiresAt, fetched);
+                return ClusterFetchOutcome.Success(data, fetched.ExpiresAt, run);
             },
             cancellationToken).ConfigureAwait(false);
 
         switch (result.Source)
         {
             case ClusterFetchSource.FetchedHere:
+                var run = (FetcherRun<T>)result.Outcome!.State!;
+                object? origin = null;
                 if (result.Stored && _bindings.TryGetValue(key, out var own))
                 {
-                    own.MarkApplied(store.Replicas.Get(key).Envelope);
+                    var stored = store.Replicas.Get(key).Envelope;
+                    own.MarkApplied(stored);
+                    origin = Binding.Identity(stored);
                 }
 
-                return (Fetched<T>)result.Outcome!.State!;
+                return new StoreFetch<T>(run.Outcome, origin, run.StillRunning);
             case ClusterFetchSource.Bucket:
                 if (TryDeserialize(slot, result.Envelope!, out Fetched<T> fromBucket))
                 {
@@ -168,13 +173,14 @@ internal sealed class NatsExpirableStore : IExpirableStore
                         binding.MarkApplied(result.Envelope);
                     }
 
-                    return fromBucket;
+                    return new StoreFetch<T>(fromBucket, Binding.Identity(result.Envelope));
                 }
 
                 // Unreadable as T (e.g. the type changed in a new release): fetch here, uncoordinated.
-                return await slot.InvokeFetcherAsync(cancellationToken).ConfigureAwait(false);
+                var local = await slot.InvokeFetcherAsync(cancellationToken).ConfigureAwait(false);
+                return new StoreFetch<T>(local.Outcome, Origin: null, local.StillRunning);
             default:
-                return Fetched.Failed<T>(result.Failure ?? "the cluster fetch failed");
+                return new StoreFetch<T>(Fetched.Failed<T>(result.Failure ?? "the cluster fetch failed"));
         }
     }
 
@@ -191,6 +197,12 @@ internal sealed class NatsExpirableStore : IExpirableStore
 
             await store.ClearAsync(key, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    public async ValueTask<bool> InvalidateAsync(IExpirableSlot slot, object? origin, CancellationToken cancellationToken)
+    {
+        await ClearAsync(slot, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     public async ValueTask ClearAllAsync(string keyPrefix, IReadOnlyList<IExpirableSlot> slots, CancellationToken cancellationToken)
@@ -308,7 +320,8 @@ internal sealed class NatsExpirableStore : IExpirableStore
             return true;
         }
 
-        private static object? Identity(ClusterEnvelope? envelope) =>
+        /// <summary>Which write a value is: the origin handed to the core with it.</summary>
+        public static object? Identity(ClusterEnvelope? envelope) =>
             envelope is { Data: not null } ? (envelope.FetchedBy, envelope.FetchedAt, envelope.ExpiresAt) : null;
     }
 
@@ -349,7 +362,7 @@ internal sealed class NatsExpirableStore : IExpirableStore
                 case ReplicaKind.Present when state.Envelope is { } envelope && envelope.IsValidAt(owner._runtime.TimeProvider.GetUtcNow()):
                     if (IsNew(envelope) && owner.TryDeserialize(slot, envelope, out var fetched))
                     {
-                        slot.ApplyValue(fetched);
+                        slot.ApplyValue(fetched, Identity(envelope));
                     }
 
                     break;
