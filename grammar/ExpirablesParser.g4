@@ -1,6 +1,6 @@
 // The syntax of the .expirables language (docs/dsl.md, "Grammar"). The parser builds a parse tree
-// that Syntax/SyntaxTreeBuilder.cs turns into the compiler's SyntaxTree; error recovery is ANTLR's
-// default strategy with our messages (Syntax/Internal/ExpirablesErrorStrategy.cs).
+// that src/Compiler/Syntax/SyntaxTreeBuilder.cs turns into the compiler's SyntaxTree; error recovery is ANTLR's
+// default strategy with our messages (src/Compiler/Parsing/Internal/ExpirablesErrorStrategy.cs).
 parser grammar ExpirablesParser;
 
 options { tokenVocab = ExpirablesLexer; }
@@ -41,7 +41,7 @@ identifier
     | ESCAPED_IDENTIFIER
     ;
 
-// C# type syntax. Nesting depth is bounded (see ExpirablesParser.Depth.cs) so that
+// C# type syntax. Nesting depth is bounded (src/Compiler/Parsing/Internal/ExpirablesParser.Nesting.cs) so that
 // 'a<a<a<...' cannot overflow the stack: past the limit the parser reports EXP0001.
 type
     : (namedType | tupleType) QUESTION? arraySuffix*

@@ -2,14 +2,17 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Security;
+using ExpirableStore.Compiler;
 using Microsoft.Extensions.FileSystemGlobbing;
 using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
 
 namespace ExpirableStore.Cli;
 
-/// <summary>One input file: where it is, and how diagnostics name it.</summary>
-internal sealed record InputFile(string FullPath, string DisplayPath);
+/// <summary>
+/// One input file: where it is, how diagnostics name it, and its folder relative to the directory
+/// or glob argument it was found by (empty for a file named directly), which <c>generate</c> keeps.
+/// </summary>
+internal sealed record InputFile(string FullPath, string DisplayPath, string RelativeDirectory);
 
 /// <summary>
 /// Turns the PATH arguments of a command into files: a file as given, a directory searched
@@ -32,11 +35,12 @@ internal static class InputFiles
         var problems = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
-        void Add(string fullPath)
+        void Add(string fullPath, string? root)
         {
             if (seen.Add(fullPath))
             {
-                files.Add(new InputFile(fullPath, DisplayPath(fullPath, currentDirectory)));
+                var relativeDirectory = root is null ? string.Empty : Path.GetRelativePath(root, Path.GetDirectoryName(fullPath)!);
+                files.Add(new InputFile(fullPath, DisplayPath(fullPath, currentDirectory), relativeDirectory == "." ? string.Empty : relativeDirectory));
             }
         }
 
@@ -53,18 +57,18 @@ internal static class InputFiles
                 var fullPath = Path.GetFullPath(argument, currentDirectory);
                 if (File.Exists(fullPath))
                 {
-                    Add(fullPath);
+                    Add(fullPath, null);
                 }
                 else if (Directory.Exists(fullPath))
                 {
                     foreach (var file in SearchDirectory(fullPath))
                     {
-                        Add(file);
+                        Add(file, fullPath);
                     }
                 }
                 else if (argument.IndexOfAny(GlobCharacters) >= 0)
                 {
-                    var matches = Glob(argument, currentDirectory);
+                    var (baseDirectory, matches) = Glob(argument, currentDirectory);
                     if (matches.Count == 0)
                     {
                         problems.Add($"no file matches '{argument}'");
@@ -72,7 +76,7 @@ internal static class InputFiles
 
                     foreach (var file in matches)
                     {
-                        Add(file);
+                        Add(file, baseDirectory);
                     }
                 }
                 else
@@ -80,7 +84,7 @@ internal static class InputFiles
                     problems.Add($"'{argument}' does not exist");
                 }
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or SecurityException or ArgumentException or NotSupportedException)
+            catch (Exception exception) when (FileSystemErrors.IsFileSystemError(exception))
             {
                 problems.Add($"cannot read '{argument}': {exception.Message}");
             }
@@ -112,7 +116,7 @@ internal static class InputFiles
             .ToArray();
     }
 
-    private static List<string> Glob(string pattern, string currentDirectory)
+    private static (string BaseDirectory, List<string> Matches) Glob(string pattern, string currentDirectory)
     {
         // The glob is split into the folder before its first wildcard and the pattern after it.
         var normalized = pattern.Replace('\\', '/');
@@ -129,15 +133,15 @@ internal static class InputFiles
         var baseDirectory = Path.GetFullPath(baseText.Length == 0 ? "." : baseText, currentDirectory);
         if (!Directory.Exists(baseDirectory))
         {
-            return new List<string>();
+            return (baseDirectory, new List<string>());
         }
 
         var matcher = new Matcher(StringComparison.Ordinal);
         matcher.AddInclude(string.Join("/", segments.Skip(firstWild)));
         var result = matcher.Execute(new DirectoryInfoWrapper(new DirectoryInfo(baseDirectory)));
-        return result.Files
+        return (baseDirectory, result.Files
             .Select(f => Path.GetFullPath(f.Path, baseDirectory))
             .OrderBy(f => f, StringComparer.Ordinal)
-            .ToList();
+            .ToList());
     }
 }

@@ -14,21 +14,6 @@ internal static class SourceReader
     // Strict: a file that is not UTF-8 must not be silently rewritten with replacement characters.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Loads a file for checking or compiling; named in diagnostics by its display path.</summary>
-    public static SourceFile? TryLoad(InputFile file, CliContext context)
-    {
-        try
-        {
-            // Lenient decoding: invalid bytes become U+FFFD, which the compiler reports as EXP0002.
-            return new SourceFile(file.DisplayPath, File.ReadAllText(file.FullPath, Encoding.UTF8));
-        }
-        catch (Exception exception) when (IsReadFailure(exception))
-        {
-            context.Fail($"cannot read '{file.DisplayPath}': {exception.Message}");
-            return null;
-        }
-    }
-
     /// <summary>Reads a file's bytes and decodes them strictly; for the formatter, which writes them back.</summary>
     public static RawSource? TryLoadRaw(InputFile file, CliContext context, out bool notUtf8)
     {
@@ -38,7 +23,7 @@ internal static class SourceReader
         {
             bytes = File.ReadAllBytes(file.FullPath);
         }
-        catch (Exception exception) when (IsReadFailure(exception))
+        catch (Exception exception) when (FileSystemErrors.IsFileSystemError(exception))
         {
             context.Fail($"cannot read '{file.DisplayPath}': {exception.Message}");
             return null;
@@ -72,9 +57,6 @@ internal static class SourceReader
         body.CopyTo(bytes, Utf8Bom.Length);
         return bytes;
     }
-
-    public static bool IsReadFailure(Exception exception) =>
-        exception is IOException or UnauthorizedAccessException or SecurityException;
 }
 
 /// <summary>A file as bytes and as text, for rewriting it.</summary>

@@ -30,20 +30,20 @@ public static class ExpirablesCompiler
         }
 
         options ??= CompilerOptions.Default;
-        var outputFileName = source.FileNameWithoutExtension + ".g.cs";
+        var outputFileName = GeneratedOutputs.FileNameFor(source.Path);
         try
         {
             var tree = SyntaxTree.Parse(source);
             var (model, checks) = Checker.Check(tree, options);
-            var diagnostics = Sort(tree.Diagnostics.Concat(checks));
-            var code = diagnostics.Any(d => d.IsError) ? null : CSharpGenerator.Generate(model, source, options);
-            return new CompilationResult(diagnostics, code, model.Namespace, model.ClassName, outputFileName);
+            var diagnostics = DiagnosticOrder.Sort(tree.Diagnostics.Concat(checks));
+            var code = diagnostics.Any(d => d.IsError) ? null : CSharpGenerator.Generate(model, source, options, Version);
+            return new CompilationResult(diagnostics, code, outputFileName);
         }
 #pragma warning disable CA1031 // The promise is "never throws": a compiler bug becomes a diagnostic, not a crashed build.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            return new CompilationResult(new[] { InternalError(source, exception) }, null, options.DefaultNamespace, options.ClassName ?? Naming.ClassNameFromFileName(source.FileNameWithoutExtension), outputFileName);
+            return new CompilationResult(new[] { InternalError(source, exception) }, null, outputFileName);
         }
     }
 
@@ -60,7 +60,7 @@ public static class ExpirablesCompiler
         {
             var tree = SyntaxTree.Parse(source);
             var (_, checks) = Checker.Check(tree, options);
-            return Sort(tree.Diagnostics.Concat(checks));
+            return DiagnosticOrder.Sort(tree.Diagnostics.Concat(checks));
         }
 #pragma warning disable CA1031 // See Compile.
         catch (Exception exception)
@@ -70,15 +70,11 @@ public static class ExpirablesCompiler
         }
     }
 
-    private static Diagnostic[] Sort(IEnumerable<Diagnostic> diagnostics) =>
-        diagnostics
-            .Select((d, i) => (d, i))
-            .OrderBy(p => p.d.Line).ThenBy(p => p.d.Column).ThenBy(p => p.i)
-            .Select(p => p.d)
-            .ToArray();
-
     private static Diagnostic InternalError(SourceFile source, Exception exception) =>
-        DiagnosticBuilder.At(source.Path, new TextSpan(0, 0, 1, 1, 1, 1)).InternalError(exception.GetType().Name + ": " + exception.Message);
+        DiagnosticBuilder.At(source.Path, StartOfFile).InternalError(exception.GetType().Name + ": " + exception.Message);
+
+    // 1,1: the start of the file, where diagnostics about it as a whole are reported.
+    internal static readonly TextSpan StartOfFile = new(0, 0, 1, 1, 1, 1);
 
     private static string ReadVersion()
     {

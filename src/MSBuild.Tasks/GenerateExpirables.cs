@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
-using System.Text;
 using ExpirableStore.Compiler;
 using ExpirableStore.Compiler.Diagnostics;
 using ExpirableStore.Compiler.Emit;
@@ -15,13 +13,14 @@ namespace ExpirableStore.MSBuild
     /// </summary>
     /// <remarks>
     /// <para>
-    /// Each source item names its generated file (<c>OutputFile</c> metadata) and, optionally, a
-    /// stamp file (<c>StampFile</c>). The generated file is written only when its text changes, so
-    /// an edit that does not change the generated C# (a comment, a blank line) does not make
-    /// <c>CoreCompile</c> run again. The stamp file is touched on every successful generation: it is
-    /// what the generation target lists as <c>Outputs</c>, so that such an edit is seen as handled
-    /// and the next build skips the target. (Touching the generated file instead would recompile
-    /// the project; not touching anything would run the compiler on every later build.)
+    /// Each source item names its generated file (<c>OutputFile</c> metadata, set by
+    /// <see cref="ResolveExpirablesOutputs"/>) and, optionally, a stamp file (<c>StampFile</c>). The
+    /// generated file is written only when its text changes, so an edit that does not change the
+    /// generated C# (a comment, a blank line) does not make <c>CoreCompile</c> run again. The stamp
+    /// file is touched on every successful generation: it is what the generation target lists as
+    /// <c>Outputs</c>, so that such an edit is seen as handled and the next build skips the target.
+    /// (Touching the generated file instead would recompile the project; not touching anything
+    /// would run the compiler on every later build.)
     /// </para>
     /// <para>
     /// Diagnostics are logged in the canonical form <c>file(line,col): error EXP0104: message</c>.
@@ -43,9 +42,6 @@ namespace ExpirableStore.MSBuild
         /// <summary>Metadata: the class name, overriding the <c>module</c> header and the file name (optional).</summary>
         public const string ClassNameMetadata = "ClassName";
 
-        /// <summary>Metadata on each returned item: the <c>.expirables</c> file it was generated from.</summary>
-        public const string SourceMetadata = "Source";
-
         /// <summary>The <c>.expirables</c> files to compile, with the metadata described on this type.</summary>
         [Required]
         public ITaskItem[] Sources { get; set; } = Array.Empty<ITaskItem>();
@@ -63,71 +59,32 @@ namespace ExpirableStore.MSBuild
         /// </summary>
         public bool ReportEndPositions { get; set; }
 
-        /// <summary>The generated files (written, or already up to date), each with <c>Source</c> metadata.</summary>
-        [Output]
-        public ITaskItem[] GeneratedFiles { get; private set; } = Array.Empty<ITaskItem>();
-
-        /// <summary>The generated files whose content changed in this run (a subset of <see cref="GeneratedFiles"/>).</summary>
-        [Output]
-        public ITaskItem[] WrittenFiles { get; private set; } = Array.Empty<ITaskItem>();
-
         /// <inheritdoc />
         public override bool Execute()
         {
-            var generated = new List<ITaskItem>();
-            var written = new List<ITaskItem>();
-            var outputOwners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-
+            var log = new TaskLog(Log, ReportEndPositions);
             foreach (var source in Sources)
             {
                 var sourcePath = source.GetMetadata("FullPath");
                 var outputFile = source.GetMetadata(OutputFileMetadata);
                 if (outputFile.Length == 0)
                 {
-                    Log.LogError(null, "EXP0901", null, sourcePath, 0, 0, 0, 0,
-                        "The Expirables item has no '{0}' metadata: the build integration was customized incorrectly.", OutputFileMetadata);
+                    log.Diagnostic(DiagnosticBuilder.MissingOutputFile(sourcePath, OutputFileMetadata));
                     continue;
                 }
 
-                outputFile = Path.GetFullPath(outputFile);
-                if (outputOwners.TryGetValue(outputFile, out var owner))
-                {
-                    Log.LogError(null, "EXP0902", null, sourcePath, 0, 0, 0, 0,
-                        "'{0}' and '{1}' would both generate '{2}': give one of them other 'OutputFile' metadata, or rename it.",
-                        owner, sourcePath, outputFile);
-                    continue;
-                }
-
-                outputOwners.Add(outputFile, sourcePath);
-                if (CompileOne(source, sourcePath, outputFile, out var changed))
-                {
-                    var item = new TaskItem(outputFile);
-                    item.SetMetadata(SourceMetadata, sourcePath);
-                    generated.Add(item);
-                    if (changed)
-                    {
-                        written.Add(item);
-                    }
-                }
+                CompileOne(log, source, sourcePath, Path.GetFullPath(outputFile));
             }
 
-            GeneratedFiles = generated.ToArray();
-            WrittenFiles = written.ToArray();
-            return !Log.HasLoggedErrors;
+            return !log.HasLoggedErrors;
         }
 
-        private bool CompileOne(ITaskItem source, string sourcePath, string outputFile, out bool changed)
+        private void CompileOne(TaskLog log, ITaskItem source, string sourcePath, string outputFile)
         {
-            changed = false;
-            SourceFile file;
-            try
+            if (!SourceFile.TryLoad(sourcePath, sourcePath, out var file, out var readError))
             {
-                file = SourceFile.Load(sourcePath);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                Log.LogError(null, "EXP0903", null, sourcePath, 0, 0, 0, 0, "Cannot read the file: {0}", e.Message);
-                return false;
+                log.Diagnostic(readError!);
+                return;
             }
 
             var options = new CompilerOptions
@@ -138,66 +95,32 @@ namespace ExpirableStore.MSBuild
                 EmitLineDirectives = EmitLineDirectives,
             };
 
-            var result = ExpirablesCompiler.Compile(file, options);
+            var result = ExpirablesCompiler.Compile(file!, options);
             foreach (var diagnostic in result.Diagnostics)
             {
-                LogDiagnostic(diagnostic, sourcePath);
+                log.Diagnostic(diagnostic);
             }
 
-            if (result.HasErrors || result.GeneratedCode is null)
+            if (result.GeneratedCode is null)
             {
-                return false;
+                return;
             }
 
-            try
+            if (!GeneratedFile.TryWriteIfChanged(outputFile, result.GeneratedCode, out var written, out var writeError)
+                || !TryTouchStamp(source.GetMetadata(StampFileMetadata), out writeError))
             {
-                changed = GeneratedFile.WriteIfChanged(outputFile, result.GeneratedCode);
-                var stampFile = source.GetMetadata(StampFileMetadata);
-                if (stampFile.Length != 0)
-                {
-                    Touch(stampFile);
-                }
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                Log.LogError(null, "EXP0904", null, outputFile, 0, 0, 0, 0, "Cannot write the generated file: {0}", e.Message);
-                return false;
+                log.Diagnostic(writeError!);
+                return;
             }
 
-            Log.LogMessage(MessageImportance.Normal, "ExpirableStore: {0} -> {1}{2}",
-                sourcePath, outputFile, changed ? string.Empty : " (unchanged)");
-            return true;
+            log.Generated(sourcePath, outputFile, written);
         }
 
-        private void LogDiagnostic(Diagnostic diagnostic, string sourcePath)
+        private static bool TryTouchStamp(string stampFile, out Diagnostic? error)
         {
-            var file = string.IsNullOrEmpty(diagnostic.FilePath) ? sourcePath : diagnostic.FilePath;
-            var endLine = ReportEndPositions ? diagnostic.EndLine : 0;
-            var endColumn = ReportEndPositions ? diagnostic.EndColumn : 0;
-            if (diagnostic.Severity == DiagnosticSeverity.Error)
-            {
-                Log.LogError(null, diagnostic.Code, diagnostic.HelpUri, file,
-                    diagnostic.Line, diagnostic.Column, endLine, endColumn, "{0}", diagnostic.Message);
-            }
-            else
-            {
-                Log.LogWarning(null, diagnostic.Code, diagnostic.HelpUri, file,
-                    diagnostic.Line, diagnostic.Column, endLine, endColumn, "{0}", diagnostic.Message);
-            }
+            error = null;
+            return stampFile.Length == 0 || GeneratedFile.TryTouch(stampFile, out error);
         }
-
-        private static void Touch(string path)
-        {
-            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-
-            File.WriteAllText(path, string.Empty);
-            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
-        }
-
 
         private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
     }

@@ -324,7 +324,7 @@ public sealed class CompilerRobustnessTests
         var spans = new List<(int, int)>();
         foreach (var token in SyntaxTree.Parse(source).Tokens)
         {
-            if (token.Type != TokenConstants.EOF && token.StartIndex >= 0 && token.StopIndex >= token.StartIndex && token.Type != Compiler.Syntax.Internal.ExpirablesLexer.WHITESPACE && token.Type != Compiler.Syntax.Internal.ExpirablesLexer.NEWLINE)
+            if (token.Type != TokenConstants.EOF && token.StartIndex >= 0 && token.StopIndex >= token.StartIndex && token.Type != Compiler.Parsing.Internal.ExpirablesLexer.WHITESPACE && token.Type != Compiler.Parsing.Internal.ExpirablesLexer.NEWLINE)
             {
                 spans.Add((token.StartIndex, token.StopIndex - token.StartIndex + 1));
             }

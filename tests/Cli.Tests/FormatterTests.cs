@@ -5,7 +5,7 @@ using ExpirableStore.Cli.Tests.Support;
 using ExpirableStore.Compiler;
 using ExpirableStore.Compiler.Formatting;
 using ExpirableStore.Compiler.Syntax;
-using ExpirableStore.Compiler.Syntax.Internal;
+using ExpirableStore.Compiler.Parsing.Internal;
 using NUnit.Framework;
 
 namespace ExpirableStore.Cli.Tests;

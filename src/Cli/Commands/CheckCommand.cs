@@ -6,6 +6,7 @@ using System.Linq;
 using ExpirableStore.Cli.Reports;
 using ExpirableStore.Compiler;
 using ExpirableStore.Compiler.Diagnostics;
+using ExpirableStore.Compiler.Emit;
 
 namespace ExpirableStore.Cli.Commands;
 
@@ -69,14 +70,14 @@ internal static class CheckCommand
         var unreadable = false;
         foreach (var file in files)
         {
-            var source = SourceReader.TryLoad(file, context);
-            if (source is null)
+            if (!SourceFile.TryLoad(file.FullPath, file.DisplayPath, out var source, out var readError))
             {
+                context.Fail(readError!.Message);
                 unreadable = true;
                 continue;
             }
 
-            diagnostics.AddRange(ExpirablesCompiler.Check(source, options));
+            diagnostics.AddRange(ExpirablesCompiler.Check(source!, options));
         }
 
         if (!TryWriteReport(context, outputFile, writer =>
@@ -122,23 +123,14 @@ internal static class CheckCommand
             return true;
         }
 
-        var path = Path.GetFullPath(outputFile, context.CurrentDirectory);
-        try
+        using var report = new StringWriter { NewLine = "\n" };
+        write(report);
+        if (!GeneratedFile.TryWriteIfChanged(Path.GetFullPath(outputFile, context.CurrentDirectory), report.ToString(), out _, out var error))
         {
-            var directory = Path.GetDirectoryName(path);
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-
-            using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
-            write(writer);
-            return true;
-        }
-        catch (Exception exception) when (SourceReader.IsReadFailure(exception))
-        {
-            context.Fail($"cannot write '{path}': {exception.Message}");
+            context.Fail(error!.Message);
             return false;
         }
+
+        return true;
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.IO;
 using ExpirableStore.Compiler.Diagnostics;
+using ExpirableStore.Compiler.Emit;
 using ExpirableStore.Compiler.Formatting;
 
 namespace ExpirableStore.Cli.Commands;
@@ -79,16 +80,14 @@ internal static class FormatCommand
                 continue;
             }
 
-            try
+            if (!GeneratedFile.TryWriteIfChanged(file.FullPath, bytes, out _, out var writeError))
             {
-                File.WriteAllBytes(file.FullPath, bytes);
-                context.Output.WriteLine(file.DisplayPath);
-            }
-            catch (Exception exception) when (SourceReader.IsReadFailure(exception))
-            {
-                context.Fail($"cannot write '{file.DisplayPath}': {exception.Message}");
+                context.Fail(writeError!.Message);
                 unusable = true;
+                continue;
             }
+
+            context.Output.WriteLine(file.DisplayPath);
         }
 
         var errors = withErrors == 0 ? string.Empty : $"; {Files(withErrors)} not formatted because of errors";

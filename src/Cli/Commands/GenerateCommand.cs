@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
-using System.Text;
 using ExpirableStore.Compiler;
 using ExpirableStore.Compiler.Diagnostics;
 using ExpirableStore.Compiler.Emit;
@@ -13,13 +12,12 @@ namespace ExpirableStore.Cli.Commands;
 /// <summary><c>expirablesc generate PATH... -o DIR</c>: writes one <c>&lt;File&gt;.g.cs</c> per input.</summary>
 internal static class GenerateCommand
 {
-
     public static Command Create(CliContext context)
     {
         var paths = CommonOptions.Paths("Files, directories (searched recursively for *.expirables) or globs.", required: true);
         var output = new Option<string>("--output", "-o")
         {
-            Description = "The folder to write the generated C# files to; created if missing.",
+            Description = "The folder to write the generated C# files to; created if missing. Files found in a directory or by a glob keep their folders below it.",
             HelpName = "DIR",
             Required = true,
         };
@@ -58,14 +56,14 @@ internal static class GenerateCommand
             return ExitCodes.Usage;
         }
 
-        // Two inputs named alike would overwrite each other's output: refuse before writing anything.
-        var clashes = files
-            .GroupBy(f => Path.GetFileNameWithoutExtension(f.FullPath) + ".g.cs", StringComparer.OrdinalIgnoreCase)
-            .Where(g => g.Count() > 1)
-            .ToList();
+        var directory = Path.GetFullPath(outputDirectory, context.CurrentDirectory);
+        var targets = files.Select(f => GeneratedOutputs.PathFor(f.FullPath, directory, f.RelativeDirectory)).ToArray();
+
+        // Two inputs that would overwrite each other's output: refuse before writing anything.
+        var clashes = GeneratedOutputs.FindClashes(files.Select((f, i) => (f.DisplayPath, targets[i])));
         foreach (var clash in clashes)
         {
-            context.Fail($"{string.Join(" and ", clash.Select(f => "'" + f.DisplayPath + "'"))} would all be generated into '{clash.Key}'; generate them into different folders");
+            context.Fail(clash.Message);
         }
 
         if (clashes.Count > 0)
@@ -73,12 +71,11 @@ internal static class GenerateCommand
             return ExitCodes.Usage;
         }
 
-        var directory = Path.GetFullPath(outputDirectory, context.CurrentDirectory);
         try
         {
             Directory.CreateDirectory(directory);
         }
-        catch (Exception exception) when (SourceReader.IsReadFailure(exception))
+        catch (Exception exception) when (FileSystemErrors.IsFileSystemError(exception))
         {
             context.Fail($"cannot create '{outputDirectory}': {exception.Message}");
             return ExitCodes.Usage;
@@ -88,16 +85,17 @@ internal static class GenerateCommand
         var unusable = false;
         var failed = false;
         var written = 0;
-        foreach (var file in files)
+        for (var i = 0; i < files.Count; i++)
         {
-            var source = SourceReader.TryLoad(file, context);
-            if (source is null)
+            var file = files[i];
+            if (!SourceFile.TryLoad(file.FullPath, file.DisplayPath, out var source, out var readError))
             {
+                context.Fail(readError!.Message);
                 unusable = true;
                 continue;
             }
 
-            var result = ExpirablesCompiler.Compile(source, new CompilerOptions
+            var result = ExpirablesCompiler.Compile(source!, new CompilerOptions
             {
                 DefaultNamespace = defaultNamespace,
                 // The absolute path, so that the C# compiler finds the file wherever the output goes.
@@ -112,18 +110,14 @@ internal static class GenerateCommand
                 continue;
             }
 
-            var target = Path.Combine(directory, result.OutputFileName);
-            try
+            if (!GeneratedFile.TryWriteIfChanged(targets[i], result.GeneratedCode, out _, out var writeError))
             {
-                GeneratedFile.WriteIfChanged(target, result.GeneratedCode);
-
-                written++;
-            }
-            catch (Exception exception) when (SourceReader.IsReadFailure(exception))
-            {
-                context.Fail($"cannot write '{target}': {exception.Message}");
+                context.Fail(writeError!.Message);
                 unusable = true;
+                continue;
             }
+
+            written++;
         }
 
         context.Error.WriteLine(DiagnosticFormatter.FormatSummary(files.Count, diagnostics, verb: "compiled")

@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 
 namespace ExpirableStore.Compiler.Diagnostics;
 
@@ -39,10 +38,10 @@ public sealed class Diagnostic : IEquatable<Diagnostic>
     /// <summary>The path of the file, as given in <see cref="SourceFile.Path"/>.</summary>
     public string FilePath { get; }
 
-    /// <summary>The 1-based line of the start of the offending token.</summary>
+    /// <summary>The 1-based line of the start of the offending token; 0 for a diagnostic about the whole file.</summary>
     public int Line { get; }
 
-    /// <summary>The 1-based column (in UTF-16 code units) of the start of the offending token.</summary>
+    /// <summary>The 1-based column (in UTF-16 code units) of the start of the offending token; 0 for a diagnostic about the whole file.</summary>
     public int Column { get; }
 
     /// <summary>The 1-based line of the end of the offending token.</summary>
@@ -62,18 +61,9 @@ public sealed class Diagnostic : IEquatable<Diagnostic>
 
     /// <summary>
     /// The canonical form that MSBuild and every IDE understand:
-    /// <c>path(3,17): error EXP0104: message</c>.
+    /// <c>path(3,17): error EXP0104: message</c> (see <see cref="DiagnosticFormatter.FormatCanonical"/>).
     /// </summary>
-    public override string ToString() =>
-        string.Format(
-            CultureInfo.InvariantCulture,
-            "{0}({1},{2}): {3} {4}: {5}",
-            FilePath,
-            Line,
-            Column,
-            Severity == DiagnosticSeverity.Error ? "error" : "warning",
-            Code,
-            Message);
+    public override string ToString() => DiagnosticFormatter.FormatCanonical(this);
 
     /// <inheritdoc />
     public bool Equals(Diagnostic? other) =>

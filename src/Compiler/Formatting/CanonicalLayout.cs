@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Text;
 using Antlr4.Runtime;
 using ExpirableStore.Compiler.Syntax;
-using ExpirableStore.Compiler.Syntax.Internal;
+using ExpirableStore.Compiler.Parsing.Internal;
 
 namespace ExpirableStore.Compiler.Formatting;
 
@@ -336,7 +336,7 @@ internal sealed class CanonicalLayout
             else if (declaration.Type is { } type && offset >= type.Span.Start && offset < type.Span.End)
             {
                 var separator = offset == type.Span.Start ? Separator.Space
-                    : NeedsSpaceInType(previous!.Type, token.Type) ? Separator.Space : Separator.None;
+                    : TypeSpacing.NeedsSpaceBetween(previous!.Type, token.Type) ? Separator.Space : Separator.None;
                 Set(token, new Placement(separator, 0));
             }
             else if (!opened && token.Type == ExpirablesLexer.LT && offset >= bodyStart)
@@ -377,19 +377,6 @@ internal sealed class CanonicalLayout
 
             previous = token;
         }
-    }
-
-    // The spacing of TypeSyntax.Text: a space after a separating comma and before a tuple element's name.
-    private static bool NeedsSpaceInType(int previous, int next)
-    {
-        if (previous == ExpirablesLexer.COMMA)
-        {
-            return next != ExpirablesLexer.COMMA && next != ExpirablesLexer.RBRACKET;
-        }
-
-        return (next == ExpirablesLexer.IDENTIFIER || next == ExpirablesLexer.ESCAPED_IDENTIFIER)
-            && previous != ExpirablesLexer.DOT && previous != ExpirablesLexer.LT && previous != ExpirablesLexer.LPAREN
-            && previous != ExpirablesLexer.GLOBAL_ALIAS;
     }
 
     private bool HasComment(TextSpan span)

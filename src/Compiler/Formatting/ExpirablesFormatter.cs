@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using ExpirableStore.Compiler.Diagnostics;
 using ExpirableStore.Compiler.Syntax;
-using ExpirableStore.Compiler.Syntax.Internal;
+using ExpirableStore.Compiler.Parsing.Internal;
 
 namespace ExpirableStore.Compiler.Formatting;
 
@@ -79,5 +79,5 @@ public static class ExpirablesFormatter
         tree.Tokens.Where(t => t.Channel == ExpirablesLexer.COMMENTS).Select(t => CanonicalLayout.NormalizeComment(t.Text));
 
     private static Diagnostic InternalError(SourceFile source, string detail) =>
-        DiagnosticBuilder.At(source.Path, new TextSpan(0, 0, 1, 1, 1, 1)).InternalError("formatter: " + detail);
+        DiagnosticBuilder.At(source.Path, ExpirablesCompiler.StartOfFile).InternalError("formatter: " + detail);
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Antlr4.Runtime;
 using ExpirableStore.Compiler.Diagnostics;
+using ExpirableStore.Compiler.Parsing;
 
 namespace ExpirableStore.Compiler.Syntax;
 
@@ -49,8 +50,8 @@ public sealed class SyntaxTree
 
     /// <summary>
     /// Every token of the file, EOF included, on all channels: the default channel for the
-    /// language, <see cref="Internal.ExpirablesLexer.COMMENTS"/> for comments, HIDDEN (1) for
-    /// white space and line breaks, <see cref="Internal.ExpirablesLexer.ERRORS"/> for invalid characters.
+    /// language, <see cref="Parsing.Internal.ExpirablesLexer.COMMENTS"/> for comments, HIDDEN (1) for
+    /// white space and line breaks, <see cref="Parsing.Internal.ExpirablesLexer.ERRORS"/> for invalid characters.
     /// The formatter rebuilds files from these.
     /// </summary>
     internal IReadOnlyList<IToken> Tokens { get; }
@@ -65,11 +66,9 @@ public sealed class SyntaxTree
             throw new ArgumentNullException(nameof(source));
         }
 
-        return SyntaxTreeBuilder.Parse(source);
+        return SourceParser.Parse(source);
     }
 
-    /// <summary>The span of a token of <see cref="Tokens"/>.</summary>
-    internal TextSpan SpanOf(IToken token) => SyntaxTreeBuilder.SpanOf(token, Lines, Source.Text.Length);
 
     /// <summary>
     /// Whether two trees declare the same things in the same order, ignoring positions, white

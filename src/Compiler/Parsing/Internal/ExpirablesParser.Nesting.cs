@@ -2,7 +2,7 @@
 // and follows ANTLR naming; these warnings belong to that half.
 #pragma warning disable CA1708, CS1591
 
-namespace ExpirableStore.Compiler.Syntax.Internal;
+namespace ExpirableStore.Compiler.Parsing.Internal;
 
 public partial class ExpirablesParser
 {

@@ -4,7 +4,7 @@ using System.Text;
 using Antlr4.Runtime;
 using Antlr4.Runtime.Misc;
 
-namespace ExpirableStore.Compiler.Syntax.Internal;
+namespace ExpirableStore.Compiler.Parsing.Internal;
 
 /// <summary>
 /// ANTLR's default recovery (single-token insertion and deletion, then resynchronisation on the
