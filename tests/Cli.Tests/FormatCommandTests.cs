@@ -2,6 +2,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using ExpirableStore.Cli.Tests.Support;
+using ExpirableStore.Tests.Support;
 using NUnit.Framework;
 
 namespace ExpirableStore.Cli.Tests;
@@ -118,7 +119,7 @@ public sealed class FormatCommandTests
     [Test]
     public void The_samples_are_formatted()
     {
-        var run = Expirablesc.Run(TestPaths.Samples, "format", "--check", "auth", "config.expirables", "fx-rates.expirables");
+        var run = Expirablesc.Run(Expirablesc.Samples, "format", "--check", "auth", "config.expirables", "fx-rates.expirables");
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
     }

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using ExpirableStore.Compiler;
+using ExpirableStore.Tests.Support;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using NUnit.Framework;
@@ -15,23 +16,13 @@ public sealed class GenerateExpirablesTests
 
     private static readonly int[] ExpectedErrorLines = { 1, 2 };
 
-    private string directory = string.Empty;
+    private TempDirectory temp = null!;
 
     [SetUp]
-    public void SetUp()
-    {
-        directory = Path.Combine(Path.GetTempPath(), "expirables-task-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-    }
+    public void SetUp() => temp = new TempDirectory("expirables-task-tests");
 
     [TearDown]
-    public void TearDown()
-    {
-        if (Directory.Exists(directory))
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
+    public void TearDown() => temp.Dispose();
 
     [Test]
     public void Valid_file_is_generated_with_the_root_namespace_and_returned_as_output()
@@ -207,17 +198,17 @@ public sealed class GenerateExpirablesTests
         var chosen = new TaskItem(SourceOf("WithNamespace.expirables"));
         chosen.SetMetadata("OutputFile", "custom/Chosen.g.cs");
         var engine = new FakeBuildEngine();
-        var task = new ResolveExpirablesOutputs { BuildEngine = engine, Sources = new ITaskItem[] { nested, chosen }, OutputDirectory = "obj/expirables/", ProjectDirectory = directory };
+        var task = new ResolveExpirablesOutputs { BuildEngine = engine, Sources = new ITaskItem[] { nested, chosen }, OutputDirectory = "obj/expirables/", ProjectDirectory = temp.Path };
 
         Assert.That(task.Execute(), Is.True, Describe(engine));
 
         var expected = new[]
         {
-            GeneratedOutputs.PathFor(SourceOf("Tokens.expirables"), Path.Combine(directory, "obj", "expirables"), "auth"),
-            Path.Combine(directory, "custom", "Chosen.g.cs"),
+            GeneratedOutputs.PathFor(SourceOf("Tokens.expirables"), temp.PathOf("obj/expirables"), "auth"),
+            temp.PathOf(Path.Combine("custom", "Chosen.g.cs")),
         };
         Assert.That(task.ResolvedSources.Select(i => i.GetMetadata("OutputFile")), Is.EqualTo(expected));
-        Assert.That(expected[0], Is.EqualTo(Path.Combine(directory, "obj", "expirables", "auth", "Tokens.g.cs")));
+        Assert.That(expected[0], Is.EqualTo(temp.PathOf(Path.Combine("obj", "expirables", "auth", "Tokens.g.cs"))));
         Assert.That(task.ResolvedSources.Select(i => i.GetMetadata("StampFile")), Is.EqualTo(expected.Select(e => e + ".stamp")));
     }
 
@@ -228,7 +219,7 @@ public sealed class GenerateExpirablesTests
         var second = Item("WithNamespace.expirables");
         second.SetMetadata("OutputFile", first.GetMetadata("OutputFile"));
         var engine = new FakeBuildEngine();
-        var task = new ResolveExpirablesOutputs { BuildEngine = engine, Sources = new ITaskItem[] { first, second }, OutputDirectory = "out", ProjectDirectory = directory };
+        var task = new ResolveExpirablesOutputs { BuildEngine = engine, Sources = new ITaskItem[] { first, second }, OutputDirectory = "out", ProjectDirectory = temp.Path };
 
         Assert.That(task.Execute(), Is.False);
 
@@ -252,9 +243,9 @@ public sealed class GenerateExpirablesTests
     [Test]
     public void A_missing_source_file_is_an_error_naming_it()
     {
-        var missing = Path.Combine(directory, "Missing.expirables");
+        var missing = temp.PathOf("Missing.expirables");
         var item = new TaskItem(missing);
-        item.SetMetadata("OutputFile", Path.Combine(directory, "out", "Missing.g.cs"));
+        item.SetMetadata("OutputFile", temp.PathOf("out/Missing.g.cs"));
         var (task, engine) = CreateTask(item);
 
         Assert.That(task.Execute(), Is.False);
@@ -262,6 +253,40 @@ public sealed class GenerateExpirablesTests
         var error = engine.Errors.Single();
         Assert.That(error.Code, Is.EqualTo("EXP0903"));
         Assert.That(error.File, Is.EqualTo(missing));
+    }
+
+    [Test]
+    public void An_output_that_cannot_be_written_is_an_error_naming_it()
+    {
+        var item = Item("Tokens.expirables");
+        var output = OutputOf("Tokens.expirables");
+        Directory.CreateDirectory(output);
+        var (task, engine) = CreateTask(item);
+
+        Assert.That(task.Execute(), Is.False);
+
+        var error = engine.Errors.Single();
+        Assert.That(error.Code, Is.EqualTo("EXP0904"));
+        Assert.That(error.File, Is.EqualTo(output));
+        Assert.That(error.Message, Does.StartWith($"cannot write '{output}': "));
+        Assert.That(File.Exists(output + ".stamp"), Is.False, "a failed generation must not look up to date");
+    }
+
+    [Test]
+    [Platform(Exclude = "Win", Reason = "file modes are a Unix notion")]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void An_unreadable_source_file_is_an_error_naming_it()
+    {
+        var source = temp.UnreadableFile("Locked.expirables");
+        var item = new TaskItem(source);
+        item.SetMetadata("OutputFile", temp.PathOf("out/Locked.g.cs"));
+        var (task, engine) = CreateTask(item);
+
+        Assert.That(task.Execute(), Is.False);
+
+        var error = engine.Errors.Single();
+        Assert.That((error.Code, error.File, error.LineNumber), Is.EqualTo(("EXP0903", source, 0)));
+        Assert.That(error.Message, Does.StartWith($"cannot read '{source}': "));
     }
 
     private (GenerateExpirables Task, FakeBuildEngine Engine) CreateTask(params ITaskItem[] sources)
@@ -280,10 +305,10 @@ public sealed class GenerateExpirablesTests
     }
 
     private static string SourceOf(string testDataFile) =>
-        Path.Combine(TestContext.CurrentContext.TestDirectory, "TestData", testDataFile);
+        Repository.PathOf("tests", "MSBuild.Tasks.Tests", "TestData", testDataFile);
 
     private string OutputOf(string testDataFile) =>
-        Path.Combine(directory, "out", Path.GetFileNameWithoutExtension(testDataFile) + ".g.cs");
+        temp.PathOf(Path.Combine("out", Path.GetFileNameWithoutExtension(testDataFile) + ".g.cs"));
 
     private static string Describe(FakeBuildEngine engine) =>
         string.Join(Environment.NewLine, engine.Errors.Select(e => $"{e.File}({e.LineNumber},{e.ColumnNumber}): error {e.Code}: {e.Message}"));

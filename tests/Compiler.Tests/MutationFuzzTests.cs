@@ -6,14 +6,12 @@ using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
 using Antlr4.Runtime;
-using ExpirableStore.Cli.Tests.Support;
-using ExpirableStore.Compiler;
 using ExpirableStore.Compiler.Diagnostics;
 using ExpirableStore.Compiler.Formatting;
 using ExpirableStore.Compiler.Syntax;
 using NUnit.Framework;
 
-namespace ExpirableStore.Cli.Tests;
+namespace ExpirableStore.Compiler.Tests;
 
 /// <summary>
 /// Fuzzing with a fixed seed: thousands of mutated variants of the valid inputs. Whatever the
@@ -21,7 +19,7 @@ namespace ExpirableStore.Cli.Tests;
 /// diagnostic points inside the file, and a variant that still parses formats idempotently.
 /// A failure names the variant's number; <see cref="Variant"/> rebuilds it.
 /// </summary>
-public sealed class CompilerRobustnessTests
+public sealed class MutationFuzzTests
 {
     private const int RandomSeed = 20261124;
     private const int VariantCount = 10_000;
@@ -35,7 +33,7 @@ public sealed class CompilerRobustnessTests
         "\0", "\uD800", "\uDC00", "\U0001F600", "é", "\u2028", "\"", "'", "#line", "}", "{", "\\",
     };
 
-    private static readonly Lazy<SeedFile[]> Seeds = new(() => TestPaths.ValidInputs()
+    private static readonly Lazy<SeedFile[]> Seeds = new(() => TestData.ValidInputs()
         .Select(path => SourceFile.Load(path))
         .Select(source => new SeedFile(source.Text, SignificantSpans(source)))
         .ToArray());
@@ -324,7 +322,7 @@ public sealed class CompilerRobustnessTests
         var spans = new List<(int, int)>();
         foreach (var token in SyntaxTree.Parse(source).Tokens)
         {
-            if (token.Type != TokenConstants.EOF && token.StartIndex >= 0 && token.StopIndex >= token.StartIndex && token.Type != Compiler.Parsing.Internal.ExpirablesLexer.WHITESPACE && token.Type != Compiler.Parsing.Internal.ExpirablesLexer.NEWLINE)
+            if (token.Type != TokenConstants.EOF && token.StartIndex >= 0 && token.StopIndex >= token.StartIndex && token.Type != Parsing.Internal.ExpirablesLexer.WHITESPACE && token.Type != Parsing.Internal.ExpirablesLexer.NEWLINE)
             {
                 spans.Add((token.StartIndex, token.StopIndex - token.StartIndex + 1));
             }
