@@ -48,7 +48,13 @@ type
     ;
 
 namedType
-    : GLOBAL_ALIAS? qualifiedName typeArgumentList?
+    : GLOBAL_ALIAS? qualifiedName (typeArgumentList | emptyTypeArgumentList)?
+    ;
+
+// C#'s unbound generic syntax ('List<>', 'Dictionary<,>') names no type here: one syntax error at
+// its '<', read as part of the type so that the declaration's own '<' after it is still the body.
+emptyTypeArgumentList
+    : LT COMMA* GT { ReportEmptyTypeArguments($start); }
     ;
 
 typeArgumentList

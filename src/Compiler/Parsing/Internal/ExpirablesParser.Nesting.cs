@@ -2,6 +2,9 @@
 // and follows ANTLR naming; these warnings belong to that half.
 #pragma warning disable CA1708, CS1591
 
+using Antlr4.Runtime;
+using Antlr4.Runtime.Misc;
+
 namespace ExpirableStore.Compiler.Parsing.Internal;
 
 public partial class ExpirablesParser
@@ -22,6 +25,21 @@ public partial class ExpirablesParser
             exited(context);
         }
     }
+
+    // An error found by a grammar action rather than by the error strategy. The fast SLL stage has
+    // no listeners and must give up on any error, so that the recovering stage reports it.
+    private void ReportSyntaxError(IToken offending, string message)
+    {
+        if (ErrorHandler is BailErrorStrategy)
+        {
+            throw new ParseCanceledException(message);
+        }
+
+        NotifyErrorListeners(offending, message, null);
+    }
+
+    private void ReportEmptyTypeArguments(IToken open) =>
+        ReportSyntaxError(open, "expected a type between '<' and '>'");
 
     // Generic arguments and tuples nest by recursion in the generated parser; a bound keeps a
     // hostile 'a<a<a<...' from overflowing the stack. No real type comes near it.
