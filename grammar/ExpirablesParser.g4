@@ -13,7 +13,7 @@ compilationUnit
 
 header
     : NAMESPACE qualifiedName     # namespaceHeader
-    | MODULE identifier           # moduleHeader
+    | MODULE qualifiedName { ReportDottedModuleName($qualifiedName.ctx); }  # moduleHeader
     | OPEN qualifiedName          # openHeader
     ;
 
@@ -28,8 +28,10 @@ option
     | TIMEOUT duration                                # timeoutOption
     ;
 
+// One DURATION token ('1h30m'); the words after it are read too ('30 s', '1h 30m': nothing else
+// can follow a duration there), so that a space inside a duration is one EXP0003, not two errors.
 duration
-    : DURATION
+    : DURATION (DURATION | IDENTIFIER)*
     ;
 
 qualifiedName

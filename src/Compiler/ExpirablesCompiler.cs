@@ -35,7 +35,7 @@ public static class ExpirablesCompiler
         {
             var tree = SyntaxTree.Parse(source);
             var (model, checks) = Checker.Check(tree, options);
-            var diagnostics = DiagnosticOrder.Sort(tree.Diagnostics.Concat(checks));
+            var diagnostics = DiagnosticOrder.Sort(tree.Diagnostics.Concat(tree.Cascades.Without(checks)));
             var code = diagnostics.Any(d => d.IsError) ? null : CSharpGenerator.Generate(model, source, options, Version);
             return new CompilationResult(diagnostics, code, outputFileName);
         }
@@ -60,7 +60,7 @@ public static class ExpirablesCompiler
         {
             var tree = SyntaxTree.Parse(source);
             var (_, checks) = Checker.Check(tree, options);
-            return DiagnosticOrder.Sort(tree.Diagnostics.Concat(checks));
+            return DiagnosticOrder.Sort(tree.Diagnostics.Concat(tree.Cascades.Without(checks)));
         }
 #pragma warning disable CA1031 // See Compile.
         catch (Exception exception)

@@ -17,8 +17,10 @@ public sealed class Diagnostic : IEquatable<Diagnostic>
         int column,
         int endLine,
         int endColumn,
-        string message)
+        string message,
+        int offset = -1)
     {
+        Offset = offset;
         Code = code;
         Severity = severity;
         FilePath = filePath;
@@ -49,6 +51,9 @@ public sealed class Diagnostic : IEquatable<Diagnostic>
 
     /// <summary>The 1-based column just past the end of the offending token (exclusive).</summary>
     public int EndColumn { get; }
+
+    /// <summary>The character offset of the start in the file's text; -1 for a diagnostic about the whole file.</summary>
+    internal int Offset { get; }
 
     /// <summary>What is wrong, and what was expected.</summary>
     public string Message { get; }

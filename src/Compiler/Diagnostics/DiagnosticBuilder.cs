@@ -62,10 +62,10 @@ public static class DiagnosticBuilder
         ForFile(sourcePath).MissingOutputFile(metadataName);
 
     /// <summary>Diagnostics at a span of a file.</summary>
-    internal static Factory At(string filePath, TextSpan span) => new(filePath, span.Line, span.Column, span.EndLine, span.EndColumn);
+    internal static Factory At(string filePath, TextSpan span) => new(filePath, span.Start, span.Line, span.Column, span.EndLine, span.EndColumn);
 
     /// <summary>Diagnostics about a whole file (no line or column: reported as 0).</summary>
-    internal static Factory ForFile(string filePath) => new(filePath, 0, 0, 0, 0);
+    internal static Factory ForFile(string filePath) => new(filePath, -1, 0, 0, 0, 0);
 
     private static DiagnosticDescriptor Error(string code, string title, string description) => Declare(code, DiagnosticSeverity.Error, title, description);
 
@@ -82,14 +82,16 @@ public static class DiagnosticBuilder
     internal readonly struct Factory
     {
         private readonly string _filePath;
+        private readonly int _offset;
         private readonly int _line;
         private readonly int _column;
         private readonly int _endLine;
         private readonly int _endColumn;
 
-        public Factory(string filePath, int line, int column, int endLine, int endColumn)
+        public Factory(string filePath, int offset, int line, int column, int endLine, int endColumn)
         {
             _filePath = filePath;
+            _offset = offset;
             _line = line;
             _column = column;
             _endLine = endLine;
@@ -102,6 +104,12 @@ public static class DiagnosticBuilder
         public Diagnostic InvalidCharacters(int count, string shown) =>
             Create(InvalidCharacterCode, count == 1 ? $"invalid character {shown}" : $"invalid characters {shown}");
 
+        public Diagnostic InvalidCharactersInWord(int count, string shown, string word) =>
+            Create(InvalidCharacterCode, (count == 1 ? $"invalid character {shown}" : $"invalid characters {shown}") + $" in '{word}': names have only ASCII letters, digits and '_'");
+
+        public Diagnostic StrayCommentEnd() =>
+            Create(InvalidCharacterCode, "'*)' closes no comment: there is no '(*' before it");
+
         public Diagnostic UnterminatedComment() =>
             Create(InvalidCharacterCode, "unterminated block comment: this '(*' has no matching '*)'");
 
@@ -113,6 +121,9 @@ public static class DiagnosticBuilder
 
         public Diagnostic DurationMalformed(string text) =>
             Create(MalformedDurationCode, $"malformed duration '{text}': expected <integer><unit> parts such as '30s' or '1h30m'");
+
+        public Diagnostic DurationWithSpaces(string text, string glued) =>
+            Create(MalformedDurationCode, $"malformed duration '{text}': a duration has no spaces inside; write '{glued}'");
 
         public Diagnostic DurationUnitsOutOfOrder(string text, string unit, string previous) =>
             Create(MalformedDurationCode, $"malformed duration '{text}': unit '{unit}' after '{previous}'; write the largest unit first, as in '1h30m'");
@@ -179,7 +190,7 @@ public static class DiagnosticBuilder
             Create(CannotWriteCode, $"cannot write '{_filePath}': {reason}");
 
         private Diagnostic Create(DiagnosticDescriptor descriptor, string message) =>
-            new(descriptor.Code, descriptor.DefaultSeverity, _filePath, _line, _column, _endLine, _endColumn, message);
+            new(descriptor.Code, descriptor.DefaultSeverity, _filePath, _line, _column, _endLine, _endColumn, message, _offset);
 
         private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -28,7 +28,9 @@ internal static class SourceParser
         var tokens = tokenStream.GetTokens();
 
         var diagnostics = new List<Diagnostic>();
-        LexicalDiagnostics.Add(source, lines, tokens, diagnostics);
+        var accountedFor = new List<(int Start, int End)>();
+        LexicalDiagnostics.Add(source, lines, tokens, diagnostics, accountedFor);
+        var cascades = new LexicalCascades(accountedFor);
 
         // Two-stage parsing, the standard ANTLR speed-up: first the cheaper SLL prediction with no
         // recovery at all, which succeeds on any syntactically valid file (and then builds the same
@@ -47,11 +49,11 @@ internal static class SourceParser
             var collector = new SyntaxErrorCollector(source.Path, lines);
             parser.AddErrorListener(collector);
             var unit = parser.compilationUnit();
-            diagnostics.AddRange(collector.Diagnostics);
+            diagnostics.AddRange(cascades.Without(collector.Diagnostics));
             items = new SyntaxTreeBuilder(source, lines, tokens, collector.OffendingTokenIndexes).BuildItems(unit);
         }
 
-        return new SyntaxTree(source, items, DiagnosticOrder.Sort(diagnostics), tokens as IReadOnlyList<IToken> ?? new List<IToken>(tokens), lines);
+        return new SyntaxTree(source, items, DiagnosticOrder.Sort(diagnostics), tokens as IReadOnlyList<IToken> ?? new List<IToken>(tokens), lines, cascades);
     }
 
     // The items of a file without syntax errors, or null when SLL parsing failed. Each header and

@@ -39,7 +39,10 @@ internal sealed class Checker
         var className = !string.IsNullOrEmpty(_options.ClassName) ? _options.ClassName!
             : moduleHeader?.Name is { } module ? module.Parts[0].ValueText
             : Naming.ClassNameFromFileName(_tree.Source.FileNameWithoutExtension);
-        if (Naming.DeclaredMemberNames.Contains(className))
+        // A module header whose name a syntax error spoilt ('module A.B') names a class nobody knows:
+        // the checks against the class name would only report that error again.
+        var classNameKnown = moduleHeader is not { Name: null } || !string.IsNullOrEmpty(_options.ClassName);
+        if (classNameKnown && Naming.DeclaredMemberNames.Contains(className))
         {
             // C# forbids a member named like its class (CS0542): the generated class declares these.
             var span = string.IsNullOrEmpty(_options.ClassName) && moduleHeader?.Name is { } name ? name.Parts[0].Span : _tree.Lines.Span(0, 0);
@@ -55,14 +58,15 @@ internal sealed class Checker
         var byMember = new Dictionary<string, ExpirableDeclarationSyntax>(StringComparer.Ordinal);
         foreach (var declaration in _tree.Declarations)
         {
-            var model = CheckDeclaration(declaration, className, byName, byMember);
+            var model = CheckDeclaration(declaration, classNameKnown ? className : null, byName, byMember);
             if (model is not null)
             {
                 expirables.Add(model);
             }
         }
 
-        if (_tree.Declarations.Count == 0)
+        // A file that declares nothing because of its own syntax errors has been told why already.
+        if (_tree.Declarations.Count == 0 && !_tree.HasErrors)
         {
             _diagnostics.Add(DiagnosticBuilder.At(_path, _tree.Lines.Span(0, 0)).EmptyFile());
         }
@@ -124,7 +128,7 @@ internal sealed class Checker
 
     private ExpirableModel? CheckDeclaration(
         ExpirableDeclarationSyntax declaration,
-        string className,
+        string? className,
         Dictionary<string, ExpirableDeclarationSyntax> byName,
         Dictionary<string, ExpirableDeclarationSyntax> byMember)
     {
@@ -153,7 +157,7 @@ internal sealed class Checker
                 }
                 else if (string.Equals(memberName, className, StringComparison.Ordinal))
                 {
-                    _diagnostics.Add(at.MemberNameIsClassName(shownName, className));
+                    _diagnostics.Add(at.MemberNameIsClassName(shownName, className!));
                 }
                 else if (byMember.TryGetValue(memberName, out var clash))
                 {

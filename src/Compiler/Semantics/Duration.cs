@@ -34,6 +34,12 @@ internal static class Duration
         long total = 0;
         var tooLong = false;
 
+        if (text.IndexOf(' ') >= 0)
+        {
+            diagnostics.Add(at.DurationWithSpaces(shown, Shorten(text.Replace(" ", string.Empty))));
+            return null;
+        }
+
         foreach (var c in text)
         {
             if (!IsAsciiLetterOrDigit(c))

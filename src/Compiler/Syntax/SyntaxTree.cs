@@ -19,8 +19,10 @@ public sealed class SyntaxTree
         IReadOnlyList<TopLevelItem> items,
         IReadOnlyList<Diagnostic> diagnostics,
         IReadOnlyList<IToken> tokens,
-        LineMap lines)
+        LineMap lines,
+        LexicalCascades cascades)
     {
+        Cascades = cascades;
         Source = source;
         Items = items;
         Headers = items.Where(i => i.Header is not null).Select(i => i.Header!).ToArray();
@@ -57,6 +59,9 @@ public sealed class SyntaxTree
     internal IReadOnlyList<IToken> Tokens { get; }
 
     internal LineMap Lines { get; }
+
+    /// <summary>The text each lexical diagnostic accounts for: later diagnostics there are left out.</summary>
+    internal LexicalCascades Cascades { get; }
 
     /// <summary>Parses a file. Never throws for any text.</summary>
     public static SyntaxTree Parse(SourceFile source)

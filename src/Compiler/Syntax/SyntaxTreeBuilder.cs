@@ -145,7 +145,9 @@ internal sealed class SyntaxTreeBuilder
             case ExpirablesParser.NamespaceHeaderContext ns:
                 return new HeaderSyntax(HeaderKind.Namespace, Span(ns.NAMESPACE().Symbol), BuildQualifiedName(ns.qualifiedName()), Span(ns));
             case ExpirablesParser.ModuleHeaderContext module:
-                var name = BuildIdentifier(module.identifier());
+                // A dotted module name is a syntax error; like any part a syntax error spoilt, it is left out.
+                var parts = module.qualifiedName()?.identifier();
+                var name = parts is { Length: 1 } ? BuildIdentifier(parts[0]) : null;
                 var qualified = name is null ? null : new QualifiedNameSyntax(new[] { name }, name.Span, isContiguous: true);
                 return new HeaderSyntax(HeaderKind.Module, Span(module.MODULE().Symbol), qualified, Span(module));
             case ExpirablesParser.OpenHeaderContext open:
@@ -209,10 +211,32 @@ internal sealed class SyntaxTreeBuilder
         }
     }
 
+    // A duration is one token; the words a user wrote after it with spaces between ('30 s') are
+    // part of it too, joined with one space, so that the checker reports them as one malformed duration.
     private DurationSyntax? BuildDuration(ExpirablesParser.DurationContext? duration)
     {
-        var token = duration?.DURATION()?.Symbol;
-        return IsMissing(token) ? null : new DurationSyntax(token!.Text, Span(token));
+        var first = duration?.Start;
+        var last = duration?.Stop;
+        if (duration is null || IsMissing(first) || first!.Type != ExpirablesLexer.DURATION || last is null || IsMissing(last) || last.TokenIndex < first.TokenIndex)
+        {
+            return null;
+        }
+
+        if (last.TokenIndex == first.TokenIndex)
+        {
+            return new DurationSyntax(first.Text, Span(first));
+        }
+
+        var words = new List<string>();
+        for (var i = first.TokenIndex; i <= last.TokenIndex; i++)
+        {
+            if (_tokens[i].Channel == TokenConstants.DefaultChannel)
+            {
+                words.Add(_tokens[i].Text);
+            }
+        }
+
+        return new DurationSyntax(string.Join(" ", words), TextSpan.Cover(Span(first), Span(last)));
     }
 
     private IdentifierSyntax? BuildIdentifier(ExpirablesParser.IdentifierContext? identifier)

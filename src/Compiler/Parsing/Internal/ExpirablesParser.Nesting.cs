@@ -41,6 +41,20 @@ public partial class ExpirablesParser
     private void ReportEmptyTypeArguments(IToken open) =>
         ReportSyntaxError(open, "expected a type between '<' and '>'");
 
+    private void ReportDottedModuleName(QualifiedNameContext name)
+    {
+        var parts = name.identifier();
+        if (parts.Length < 2 || name.exception is not null)
+        {
+            return;
+        }
+
+        var namespacePart = string.Join(".", System.Linq.Enumerable.Select(System.Linq.Enumerable.Take(parts, parts.Length - 1), p => p.GetText()));
+        ReportSyntaxError(
+            name.DOT(0).Symbol,
+            $"a module name is one name, and {ExpirablesErrorStrategy.Quote(name.GetText())} has dots: write {ExpirablesErrorStrategy.Quote("namespace " + namespacePart)} and {ExpirablesErrorStrategy.Quote("module " + parts[parts.Length - 1].GetText())}");
+    }
+
     // Generic arguments and tuples nest by recursion in the generated parser; a bound keeps a
     // hostile 'a<a<a<...' from overflowing the stack. No real type comes near it.
     internal const int MaxTypeNesting = 64;
