@@ -31,6 +31,11 @@ public static class ExpirablesCompiler
 
         options ??= CompilerOptions.Default;
         var outputFileName = GeneratedOutputs.FileNameFor(source.Path);
+        if (source.DecodingError is { } unreadable)
+        {
+            return new CompilationResult(new[] { unreadable }, null, outputFileName);
+        }
+
         try
         {
             var tree = SyntaxTree.Parse(source);
@@ -56,6 +61,11 @@ public static class ExpirablesCompiler
         }
 
         options ??= CompilerOptions.Default;
+        if (source.DecodingError is { } unreadable)
+        {
+            return new[] { unreadable };
+        }
+
         try
         {
             var tree = SyntaxTree.Parse(source);

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
-using ExpirableStore.Compiler.Syntax;
+using ExpirableStore.Compiler.Formatting;
 using ExpirableStore.Tests.Support;
 
 namespace ExpirableStore.Compiler.Tests;
@@ -19,15 +19,16 @@ internal static class TestData
     public static bool UpdateGolden => Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1";
 
     /// <summary>
-    /// Every input without syntax errors the tests know: the goldens, the diagnostic inputs that
-    /// only have semantic errors, the formatter's data, the repository's samples.
+    /// Every input the formatter accepts (no syntax errors, readable text) the tests know: the
+    /// goldens, the diagnostic inputs that only have semantic errors, the formatter's data, the
+    /// repository's samples.
     /// </summary>
     public static string[] ValidInputs() =>
         Files("Golden", "*.expirables")
             .Concat(Files("Format", "*.expirables"))
             .Concat(System.IO.Directory.GetFiles(Repository.PathOf("samples"), "*.expirables", SearchOption.AllDirectories)
                 .Where(f => !f.EndsWith("mistakes.expirables", StringComparison.Ordinal)))
-            .Concat(Files("Diagnostics", "*.expirables").Where(f => !SyntaxTree.Parse(SourceFile.Load(f)).HasErrors))
+            .Concat(Files("Diagnostics", "*.expirables").Where(f => !ExpirablesFormatter.Format(SourceFile.Load(f)).HasErrors))
             .OrderBy(f => f, StringComparer.Ordinal)
             .ToArray();
 }

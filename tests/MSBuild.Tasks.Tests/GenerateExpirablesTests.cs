@@ -256,6 +256,22 @@ public sealed class GenerateExpirablesTests
     }
 
     [Test]
+    public void A_file_in_UTF16_is_compiled_with_or_without_a_byte_order_mark_as_the_CLI_compiles_it()
+    {
+        var text = "namespace Wide\nexpirable a < fetch S.L >\n";
+        var withBom = temp.WriteBytes("WithBom.expirables", new System.Text.UnicodeEncoding(false, true).GetPreamble().Concat(System.Text.Encoding.Unicode.GetBytes(text)).ToArray());
+        var withoutBom = temp.WriteBytes("WithoutBom.expirables", System.Text.Encoding.Unicode.GetBytes(text));
+        var (task, engine) = CreateTask(ItemAt(withBom), ItemAt(withoutBom));
+
+        Assert.That(task.Execute(), Is.False);
+
+        Assert.That(File.ReadAllText(temp.PathOf("out/WithBom.g.cs")), Does.Contain("namespace Wide"));
+        var error = engine.Errors.Single();
+        Assert.That((error.Code, error.File, error.LineNumber, error.ColumnNumber), Is.EqualTo(("EXP0005", withoutBom, 1, 1)));
+        Assert.That(File.Exists(temp.PathOf("out/WithoutBom.g.cs")), Is.False);
+    }
+
+    [Test]
     public void An_output_that_cannot_be_written_is_an_error_naming_it()
     {
         var item = Item("Tokens.expirables");
@@ -301,6 +317,15 @@ public sealed class GenerateExpirablesTests
         var item = new TaskItem(SourceOf(testDataFile));
         item.SetMetadata("OutputFile", OutputOf(testDataFile));
         item.SetMetadata("StampFile", OutputOf(testDataFile) + ".stamp");
+        return item;
+    }
+
+    private TaskItem ItemAt(string source)
+    {
+        var item = new TaskItem(source);
+        var output = temp.PathOf(Path.Combine("out", Path.GetFileNameWithoutExtension(source) + ".g.cs"));
+        item.SetMetadata("OutputFile", output);
+        item.SetMetadata("StampFile", output + ".stamp");
         return item;
     }
 

@@ -1,6 +1,6 @@
 using System;
 using System.CommandLine;
-using System.IO;
+using ExpirableStore.Compiler;
 using ExpirableStore.Compiler.Diagnostics;
 using ExpirableStore.Compiler.Emit;
 using ExpirableStore.Compiler.Formatting;
@@ -45,21 +45,14 @@ internal static class FormatCommand
         var changed = 0;
         foreach (var file in files)
         {
-            var raw = SourceReader.TryLoadRaw(file, context, out var notUtf8);
-            if (notUtf8)
+            if (!SourceFile.TryLoad(file.FullPath, file.DisplayPath, out var source, out var readError))
             {
-                context.Output.WriteLine($"{file.DisplayPath}: error: not valid UTF-8; not formatted");
-                withErrors++;
-                continue;
-            }
-
-            if (raw is null)
-            {
+                context.Fail(readError!.Message);
                 unusable = true;
                 continue;
             }
 
-            var result = ExpirablesFormatter.Format(raw.Source);
+            var result = ExpirablesFormatter.Format(source!);
             if (result.HasErrors)
             {
                 DiagnosticFormatter.WriteCanonical(context.Output, result.Diagnostics);
@@ -67,8 +60,8 @@ internal static class FormatCommand
                 continue;
             }
 
-            var bytes = SourceReader.Encode(result.FormattedText!, raw.HasBom);
-            if (bytes.AsSpan().SequenceEqual(raw.Bytes))
+            // Text read from a file is decoded exactly, so the same text means the same bytes.
+            if (string.Equals(result.FormattedText, source!.Text, StringComparison.Ordinal))
             {
                 continue;
             }
@@ -80,7 +73,7 @@ internal static class FormatCommand
                 continue;
             }
 
-            if (!GeneratedFile.TryWriteIfChanged(file.FullPath, bytes, out _, out var writeError))
+            if (!GeneratedFile.TryWriteIfChanged(file.FullPath, source.Encode(result.FormattedText!), out _, out var writeError))
             {
                 context.Fail(writeError!.Message);
                 unusable = true;

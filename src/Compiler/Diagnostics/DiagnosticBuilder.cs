@@ -30,6 +30,7 @@ public static class DiagnosticBuilder
     private static readonly DiagnosticDescriptor InvalidCharacterCode = Error("EXP0002", "Invalid character or unterminated comment", "A character that starts no token, or a '(*' block comment without its closing '*)'.");
     private static readonly DiagnosticDescriptor MalformedDurationCode = Error("EXP0003", "Malformed duration", "A duration is one or more <integer><unit> parts, largest unit first, each unit at most once; units d, h, m, s, ms.");
     private static readonly DiagnosticDescriptor DurationOutOfRangeCode = Error("EXP0004", "Duration out of range", "Durations must be positive and at most 365d.");
+    private static readonly DiagnosticDescriptor NotTextCode = Error("EXP0005", "Not UTF-8 text", "The file's bytes are not text in its encoding: not UTF-8, or NUL bytes as in UTF-16 without a byte-order mark.");
 
     // Semantic errors.
     private static readonly DiagnosticDescriptor DuplicateExpirableCode = Error("EXP0101", "Duplicate expirable", "The same expirable name is declared twice in one file.");
@@ -112,6 +113,12 @@ public static class DiagnosticBuilder
 
         public Diagnostic UnterminatedComment() =>
             Create(InvalidCharacterCode, "unterminated block comment: this '(*' has no matching '*)'");
+
+        public Diagnostic NulBytes() =>
+            Create(NotTextCode, "the file is not UTF-8 text: it has NUL bytes, as text in UTF-16 without a byte-order mark has; save it as UTF-8");
+
+        public Diagnostic NotValidText(string encoding, string unreadableByte) =>
+            Create(NotTextCode, $"the file is not valid {encoding}: byte {unreadableByte} here is not {encoding} text; save the file as UTF-8");
 
         public Diagnostic DurationWithoutUnit(string text) =>
             Create(MalformedDurationCode, $"malformed duration '{text}': a number needs a unit (d, h, m, s or ms), e.g. '{FirstDigits(text)}s'");

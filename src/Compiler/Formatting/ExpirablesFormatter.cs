@@ -15,7 +15,7 @@ namespace ExpirableStore.Compiler.Formatting;
 public static class ExpirablesFormatter
 {
     /// <summary>
-    /// Formats one file. A file with syntax errors (EXP0001, EXP0002) is not formatted: the result
+    /// Formats one file. A file with syntax errors (EXP0001, EXP0002) or that is not text (EXP0005) is not formatted: the result
     /// carries those diagnostics and no text. Semantic problems (a missing <c>fetch</c>, a malformed
     /// duration) do not stop formatting; durations and names are kept as written. Never throws for
     /// any text.
@@ -25,6 +25,11 @@ public static class ExpirablesFormatter
         if (source is null)
         {
             throw new ArgumentNullException(nameof(source));
+        }
+
+        if (source.DecodingError is { } unreadable)
+        {
+            return new FormattingResult(source, new[] { unreadable }, null);
         }
 
         try
