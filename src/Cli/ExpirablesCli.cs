@@ -31,7 +31,8 @@ public static class ExpirablesCli
             FormatCommand.Create(context),
         };
 
-        var parsed = root.Parse(args);
+        // No response files: '@' starts an escaped name ('-n @class'), never a file to read arguments from.
+        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
         {
             // System.CommandLine would exit with 1, which here means "the files have errors".

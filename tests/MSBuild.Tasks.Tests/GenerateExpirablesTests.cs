@@ -165,6 +165,21 @@ public sealed class GenerateExpirablesTests
         Assert.That(header, Does.Not.Contain("From."));
     }
 
+    [TestCase("My-App")]
+    [TestCase("My App.Web")]
+    public void A_root_namespace_that_is_not_a_CSharp_namespace_is_an_error_not_broken_code(string rootNamespace)
+    {
+        var (task, engine) = CreateTask(Item("Tokens.expirables"));
+        task.RootNamespace = rootNamespace;
+
+        Assert.That(task.Execute(), Is.False);
+
+        var error = engine.Errors.Single();
+        Assert.That((error.Code, error.File), Is.EqualTo(("EXP0905", SourceOf("Tokens.expirables"))));
+        Assert.That(error.Message, Does.Contain($"'{rootNamespace}'"));
+        Assert.That(File.Exists(OutputOf("Tokens.expirables")), Is.False);
+    }
+
     [Test]
     public void ClassName_metadata_names_the_class()
     {

@@ -50,6 +50,7 @@ public static class DiagnosticBuilder
     private static readonly DiagnosticDescriptor OutputClashCode = Error("EXP0902", "Output clash", "Two .expirables files would write the same generated file.");
     private static readonly DiagnosticDescriptor CannotReadCode = Error("EXP0903", "Cannot read file", "A .expirables file cannot be read.");
     private static readonly DiagnosticDescriptor CannotWriteCode = Error("EXP0904", "Cannot write file", "A generated file cannot be written.");
+    private static readonly DiagnosticDescriptor InvalidCallerNameCode = Error("EXP0905", "Invalid namespace or class name option", "The namespace or class name the build gives (RootNamespace, Namespace or ClassName metadata) is not a C# name.");
 
     /// <summary>Every code the compiler and its hosts can report, in code order.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = Declared.OrderBy(d => d.Code, System.StringComparer.Ordinal).ToArray();
@@ -190,6 +191,11 @@ public static class DiagnosticBuilder
         public Diagnostic OutputClash(string firstSource, string outputPath) =>
             Create(OutputClashCode, $"'{firstSource}' and '{_filePath}' would both generate '{outputPath}'; rename one of them or give it another output");
 
+        public Diagnostic InvalidCallerName(string what, string given) =>
+            Create(InvalidCallerNameCode, what == "namespace"
+                ? $"the namespace '{Shorten(given)}' given for files without a 'namespace' header is not a C# namespace: expected names separated by dots, such as MyApp.Auth"
+                : $"the class name '{Shorten(given)}' given for this file is not a C# name");
+
         public Diagnostic CannotRead(string reason) =>
             Create(CannotReadCode, $"cannot read '{_filePath}': {reason}");
 
@@ -200,6 +206,8 @@ public static class DiagnosticBuilder
             new(descriptor.Code, descriptor.DefaultSeverity, _filePath, _line, _column, _endLine, _endColumn, message, _offset);
 
         private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        private static string Shorten(string text) => text.Length > 80 ? text.Substring(0, 80) + "..." : text;
 
         private static string FirstDigits(string text)
         {

@@ -36,9 +36,8 @@ internal sealed class Checker
     {
         var (namespaceHeader, moduleHeader, opens) = CheckHeaders();
 
-        var className = !string.IsNullOrEmpty(_options.ClassName) ? _options.ClassName!
-            : moduleHeader?.Name is { } module ? module.Parts[0].ValueText
-            : Naming.ClassNameFromFileName(_tree.Source.FileNameWithoutExtension);
+        var className = CallerClassName()
+            ?? (moduleHeader?.Name is { } module ? module.Parts[0].ValueText : Naming.ClassNameFromFileName(_tree.Source.FileNameWithoutExtension));
         // A module header whose name a syntax error spoilt ('module A.B') names a class nobody knows:
         // the checks against the class name would only report that error again.
         var classNameKnown = moduleHeader is not { Name: null } || !string.IsNullOrEmpty(_options.ClassName);
@@ -51,7 +50,7 @@ internal sealed class Checker
 
         var @namespace = namespaceHeader?.Name is { } ns
             ? string.Join(".", ns.Parts.Select(p => p.ValueText))
-            : string.IsNullOrEmpty(_options.DefaultNamespace) ? null : _options.DefaultNamespace;
+            : CallerNamespace();
 
         var expirables = new List<ExpirableModel>();
         var byName = new Dictionary<string, ExpirableDeclarationSyntax>(StringComparer.Ordinal);
@@ -72,6 +71,42 @@ internal sealed class Checker
         }
 
         return new ModuleModel(@namespace, className, opens, expirables);
+    }
+
+    // The host's default namespace, without the '@' of escaped parts, as a header's would be; null
+    // for none, and for one C# cannot declare, which is EXP0905.
+    private string? CallerNamespace()
+    {
+        var given = _options.DefaultNamespace;
+        if (string.IsNullOrEmpty(given))
+        {
+            return null;
+        }
+
+        if (Naming.TryParseDottedName(given, out var parts))
+        {
+            return string.Join(".", parts);
+        }
+
+        _diagnostics.Add(DiagnosticBuilder.ForFile(_path).InvalidCallerName("namespace", given!));
+        return null;
+    }
+
+    private string? CallerClassName()
+    {
+        var given = _options.ClassName;
+        if (string.IsNullOrEmpty(given))
+        {
+            return null;
+        }
+
+        if (Naming.TryParseDottedName(given, out var parts) && parts.Count == 1)
+        {
+            return parts[0];
+        }
+
+        _diagnostics.Add(DiagnosticBuilder.ForFile(_path).InvalidCallerName("class name", given!));
+        return null;
     }
 
     private (HeaderSyntax? Namespace, HeaderSyntax? Module, List<QualifiedNameSyntax> Opens) CheckHeaders()

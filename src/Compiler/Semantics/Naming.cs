@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Text;
 
 namespace ExpirableStore.Compiler.Semantics;
@@ -112,6 +113,62 @@ public static class Naming
 
         return builder.ToString();
     }
+
+    /// <summary>
+    /// Reads a dotted name a host gives (a default namespace, a class name): C# identifiers
+    /// separated by dots, each with an optional escaping '@' (<c>MyApp.@class</c>), letters of any
+    /// script allowed as in C#. Returns the parts without their '@', or false.
+    /// </summary>
+    public static bool TryParseDottedName(string? text, out IReadOnlyList<string> parts)
+    {
+        parts = Array.Empty<string>();
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        var result = new List<string>();
+        foreach (var part in text!.Split('.'))
+        {
+            var name = part.Length > 0 && part[0] == '@' ? part.Substring(1) : part;
+            if (!IsIdentifier(name))
+            {
+                return false;
+            }
+
+            result.Add(name);
+        }
+
+        parts = result;
+        return true;
+    }
+
+    // A C# identifier without '@': a letter or '_', then letters, digits, '_', combining marks
+    // and formatting characters (C# spec, "Identifiers").
+    private static bool IsIdentifier(string name)
+    {
+        if (name.Length == 0 || !(name[0] == '_' || IsLetter(name[0])))
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!(IsLetter(c) || c == '_' || char.GetUnicodeCategory(c) is UnicodeCategory.DecimalDigitNumber
+                    or UnicodeCategory.ConnectorPunctuation or UnicodeCategory.NonSpacingMark
+                    or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.Format))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsLetter(char c) =>
+        char.GetUnicodeCategory(c) is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter
+            or UnicodeCategory.TitlecaseLetter or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter
+            or UnicodeCategory.LetterNumber;
 
     /// <summary>Whether <paramref name="name"/> is a reserved C# keyword (contextual keywords are not).</summary>
     public static bool IsCSharpKeyword(string name) => CSharpKeywords.Contains(name);
