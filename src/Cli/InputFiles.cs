@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using ExpirableStore.Compiler;
-using Microsoft.Extensions.FileSystemGlobbing;
-using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
 
 namespace ExpirableStore.Cli;
 
@@ -16,13 +14,12 @@ internal sealed record InputFile(string FullPath, string DisplayPath, string Rel
 
 /// <summary>
 /// Turns the PATH arguments of a command into files: a file as given, a directory searched
-/// recursively for <c>*.expirables</c>, or a glob (<c>src/**/*.expirables</c>).
+/// recursively for <c>*.expirables</c> (hidden folders and files skipped), or a glob
+/// (<c>src/**/*.expirables</c>, see <see cref="Glob"/>).
 /// </summary>
 internal static class InputFiles
 {
     public const string Extension = ".expirables";
-
-    private static readonly char[] GlobCharacters = { '*', '?' };
 
     /// <summary>
     /// Resolves every argument, in order, without duplicates. Files found in one directory or by
@@ -66,9 +63,10 @@ internal static class InputFiles
                         Add(file, fullPath);
                     }
                 }
-                else if (argument.IndexOfAny(GlobCharacters) >= 0)
+                else if (Glob.HasWildcard(argument))
                 {
-                    var (baseDirectory, matches) = Glob(argument, currentDirectory);
+                    var glob = Glob.Parse(argument, currentDirectory);
+                    var matches = glob.Files();
                     if (matches.Count == 0)
                     {
                         problems.Add($"no file matches '{argument}'");
@@ -76,7 +74,7 @@ internal static class InputFiles
 
                     foreach (var file in matches)
                     {
-                        Add(file, baseDirectory);
+                        Add(file, glob.BaseDirectory);
                     }
                 }
                 else
@@ -114,34 +112,5 @@ internal static class InputFiles
             .Where(f => f.EndsWith(Extension, StringComparison.OrdinalIgnoreCase))
             .OrderBy(f => f, StringComparer.Ordinal)
             .ToArray();
-    }
-
-    private static (string BaseDirectory, List<string> Matches) Glob(string pattern, string currentDirectory)
-    {
-        // The glob is split into the folder before its first wildcard and the pattern after it.
-        var normalized = pattern.Replace('\\', '/');
-        var rooted = Path.IsPathRooted(pattern);
-        var segments = normalized.Split('/');
-        var firstWild = Array.FindIndex(segments, s => s.IndexOfAny(GlobCharacters) >= 0);
-        var baseSegments = segments.Take(firstWild).ToArray();
-        var baseText = string.Join("/", baseSegments);
-        if (rooted && baseText.Length == 0)
-        {
-            baseText = "/";
-        }
-
-        var baseDirectory = Path.GetFullPath(baseText.Length == 0 ? "." : baseText, currentDirectory);
-        if (!Directory.Exists(baseDirectory))
-        {
-            return (baseDirectory, new List<string>());
-        }
-
-        var matcher = new Matcher(StringComparison.Ordinal);
-        matcher.AddInclude(string.Join("/", segments.Skip(firstWild)));
-        var result = matcher.Execute(new DirectoryInfoWrapper(new DirectoryInfo(baseDirectory)));
-        return (baseDirectory, result.Files
-            .Select(f => Path.GetFullPath(f.Path, baseDirectory))
-            .OrderBy(f => f, StringComparer.Ordinal)
-            .ToList());
     }
 }
