@@ -9,8 +9,9 @@ namespace ExpirableStore.Cli;
 /// <summary>
 /// One input file: where it is, how diagnostics name it, and its folder relative to the directory
 /// or glob argument it was found by (empty for a file named directly), which <c>generate</c> keeps.
+/// Standard input ('-') has the name <c>--stdin-name</c> gives it, or <c>&lt;stdin&gt;</c>.
 /// </summary>
-internal sealed record InputFile(string FullPath, string DisplayPath, string RelativeDirectory);
+internal sealed record InputFile(string FullPath, string DisplayPath, string RelativeDirectory, bool IsStandardInput = false);
 
 /// <summary>
 /// Turns the PATH arguments of a command into files: a file as given, a directory searched
@@ -21,12 +22,33 @@ internal static class InputFiles
 {
     public const string Extension = ".expirables";
 
+    /// <summary>The path argument that means standard input.</summary>
+    public const string StandardInput = "-";
+
+    /// <summary>What diagnostics call standard input when <c>--stdin-name</c> gives no name.</summary>
+    public const string StandardInputName = "<stdin>";
+
+    /// <summary>
+    /// <see cref="Resolve"/>, with every problem reported; false (bad usage) when there was one.
+    /// </summary>
+    public static bool TryResolve(CliContext context, IReadOnlyList<string> arguments, string? standardInputName, out IReadOnlyList<InputFile> files)
+    {
+        var (resolved, problems) = Resolve(arguments, context.CurrentDirectory, standardInputName);
+        foreach (var problem in problems)
+        {
+            context.Fail(problem);
+        }
+
+        files = resolved;
+        return problems.Count == 0;
+    }
+
     /// <summary>
     /// Resolves every argument, in order, without duplicates. Files found in one directory or by
     /// one glob are sorted, so the output is the same on every machine.
     /// </summary>
     /// <returns>The files, and one message per argument that names nothing readable.</returns>
-    public static (IReadOnlyList<InputFile> Files, IReadOnlyList<string> Problems) Resolve(IReadOnlyList<string> arguments, string currentDirectory)
+    public static (IReadOnlyList<InputFile> Files, IReadOnlyList<string> Problems) Resolve(IReadOnlyList<string> arguments, string currentDirectory, string? standardInputName = null)
     {
         var files = new List<InputFile>();
         var problems = new List<string>();
@@ -46,6 +68,18 @@ internal static class InputFiles
             if (string.IsNullOrWhiteSpace(argument))
             {
                 problems.Add("an empty path was given");
+                continue;
+            }
+
+            if (argument == StandardInput)
+            {
+                if (seen.Add(StandardInput))
+                {
+                    var name = string.IsNullOrEmpty(standardInputName) ? StandardInputName : standardInputName!;
+                    var full = name == StandardInputName ? name : Path.GetFullPath(name, currentDirectory);
+                    files.Add(new InputFile(full, name, string.Empty, IsStandardInput: true));
+                }
+
                 continue;
             }
 

@@ -28,6 +28,7 @@ internal static class CheckCommand
             Description = "Report warnings as errors, and fail on them.",
         };
         var ns = CommonOptions.Namespace();
+        var standardInputName = CommonOptions.StandardInputName();
         var output = new Option<string?>("--output", "-o")
         {
             Description = "Write the report to this file instead of standard output.",
@@ -41,6 +42,7 @@ internal static class CheckCommand
             warnAsError,
             ns,
             output,
+            standardInputName,
         };
         command.SetAction(result => Run(
             context,
@@ -48,19 +50,14 @@ internal static class CheckCommand
             result.GetValue(format) ?? "text",
             result.GetValue(warnAsError),
             result.GetValue(ns),
-            result.GetValue(output)));
+            result.GetValue(output),
+            result.GetValue(standardInputName)));
         return command;
     }
 
-    private static int Run(CliContext context, string[] paths, string format, bool warningsAsErrors, string? defaultNamespace, string? outputFile)
+    private static int Run(CliContext context, string[] paths, string format, bool warningsAsErrors, string? defaultNamespace, string? outputFile, string? standardInputName)
     {
-        var (files, problems) = InputFiles.Resolve(paths, context.CurrentDirectory);
-        foreach (var problem in problems)
-        {
-            context.Fail(problem);
-        }
-
-        if (problems.Count > 0)
+        if (!InputFiles.TryResolve(context, paths, standardInputName, out var files))
         {
             return ExitCodes.Usage;
         }
@@ -70,14 +67,14 @@ internal static class CheckCommand
         var unreadable = false;
         foreach (var file in files)
         {
-            if (!SourceFile.TryLoad(file.FullPath, file.DisplayPath, out var source, out var readError))
+            var source = context.Load(file);
+            if (source is null)
             {
-                context.Fail(readError!.Message);
                 unreadable = true;
                 continue;
             }
 
-            diagnostics.AddRange(ExpirablesCompiler.Check(source!, options));
+            diagnostics.AddRange(ExpirablesCompiler.Check(source, options));
         }
 
         if (!TryWriteReport(context, outputFile, writer =>

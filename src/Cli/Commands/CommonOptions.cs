@@ -8,8 +8,14 @@ internal static class CommonOptions
 {
     public static Argument<string[]> Paths(string description, bool required = false) => new("PATH")
     {
-        Description = description,
+        Description = description + " '-' is standard input.",
         Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
+    };
+
+    public static Option<string?> StandardInputName() => new("--stdin-name")
+    {
+        Description = "The file name standard input ('-') stands for: what diagnostics name it, and what the class is named after.",
+        HelpName = "NAME",
     };
 
     public static Option<string?> Namespace()

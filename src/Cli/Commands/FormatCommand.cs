@@ -17,25 +17,21 @@ internal static class FormatCommand
         {
             Description = "Change nothing; list the files that are not formatted and fail if there are any.",
         };
+        var standardInputName = CommonOptions.StandardInputName();
 
-        var command = new Command("format", "Rewrite .expirables files in the canonical layout, keeping every comment.")
+        var command = new Command("format", "Rewrite .expirables files in the canonical layout, keeping every comment; standard input ('-') is written formatted to standard output.")
         {
             paths,
             check,
+            standardInputName,
         };
-        command.SetAction(result => Run(context, result.GetValue(paths) ?? Array.Empty<string>(), result.GetValue(check)));
+        command.SetAction(result => Run(context, result.GetValue(paths) ?? Array.Empty<string>(), result.GetValue(check), result.GetValue(standardInputName)));
         return command;
     }
 
-    private static int Run(CliContext context, string[] paths, bool checkOnly)
+    private static int Run(CliContext context, string[] paths, bool checkOnly, string? standardInputName)
     {
-        var (files, problems) = InputFiles.Resolve(paths, context.CurrentDirectory);
-        foreach (var problem in problems)
-        {
-            context.Fail(problem);
-        }
-
-        if (problems.Count > 0)
+        if (!InputFiles.TryResolve(context, paths, standardInputName, out var files))
         {
             return ExitCodes.Usage;
         }
@@ -45,28 +41,36 @@ internal static class FormatCommand
         var changed = 0;
         foreach (var file in files)
         {
-            if (!SourceFile.TryLoad(file.FullPath, file.DisplayPath, out var source, out var readError))
+            var source = context.Load(file);
+            if (source is null)
             {
-                context.Fail(readError!.Message);
                 unusable = true;
                 continue;
             }
 
-            var result = ExpirablesFormatter.Format(source!);
+            var result = ExpirablesFormatter.Format(source);
             if (result.HasErrors)
             {
-                DiagnosticFormatter.WriteCanonical(context.Output, result.Diagnostics);
+                // Standard output of 'format -' is the formatted text only: an editor replaces its buffer with it.
+                DiagnosticFormatter.WriteCanonical(file.IsStandardInput ? context.Error : context.Output, result.Diagnostics);
                 withErrors++;
                 continue;
             }
 
             // Text read from a file is decoded exactly, so the same text means the same bytes.
-            if (string.Equals(result.FormattedText, source!.Text, StringComparison.Ordinal))
+            var isChanged = !string.Equals(result.FormattedText, source.Text, StringComparison.Ordinal);
+            changed += isChanged ? 1 : 0;
+            if (file.IsStandardInput && !checkOnly)
+            {
+                context.Output.Write(result.FormattedText);
+                continue;
+            }
+
+            if (!isChanged)
             {
                 continue;
             }
 
-            changed++;
             if (checkOnly)
             {
                 context.Output.WriteLine(file.DisplayPath);

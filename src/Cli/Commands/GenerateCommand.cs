@@ -22,6 +22,7 @@ internal static class GenerateCommand
             Required = true,
         };
         var ns = CommonOptions.Namespace();
+        var standardInputName = CommonOptions.StandardInputName();
         var noLines = new Option<bool>("--no-line-directives")
         {
             Description = "Do not map C# errors back to the .expirables file with #line directives.",
@@ -33,26 +34,28 @@ internal static class GenerateCommand
             output,
             ns,
             noLines,
+            standardInputName,
         };
         command.SetAction(result => Run(
             context,
             result.GetValue(paths) ?? Array.Empty<string>(),
             result.GetValue(output)!,
             result.GetValue(ns),
-            !result.GetValue(noLines)));
+            !result.GetValue(noLines),
+            result.GetValue(standardInputName)));
         return command;
     }
 
-    private static int Run(CliContext context, string[] paths, string outputDirectory, string? defaultNamespace, bool lineDirectives)
+    private static int Run(CliContext context, string[] paths, string outputDirectory, string? defaultNamespace, bool lineDirectives, string? standardInputName)
     {
-        var (files, problems) = InputFiles.Resolve(paths, context.CurrentDirectory);
-        foreach (var problem in problems)
+        if (!InputFiles.TryResolve(context, paths, standardInputName, out var files))
         {
-            context.Fail(problem);
+            return ExitCodes.Usage;
         }
 
-        if (problems.Count > 0)
+        if (standardInputName is null && files.Any(f => f.IsStandardInput))
         {
+            context.Fail("generate names each output after its input: with '-', give the name standard input stands for with --stdin-name");
             return ExitCodes.Usage;
         }
 
@@ -88,14 +91,14 @@ internal static class GenerateCommand
         for (var i = 0; i < files.Count; i++)
         {
             var file = files[i];
-            if (!SourceFile.TryLoad(file.FullPath, file.DisplayPath, out var source, out var readError))
+            var source = context.Load(file);
+            if (source is null)
             {
-                context.Fail(readError!.Message);
                 unusable = true;
                 continue;
             }
 
-            var result = ExpirablesCompiler.Compile(source!, new CompilerOptions
+            var result = ExpirablesCompiler.Compile(source, new CompilerOptions
             {
                 DefaultNamespace = defaultNamespace,
                 // The absolute path, so that the C# compiler finds the file wherever the output goes.

@@ -24,4 +24,14 @@ internal static class Expirablesc
         var exitCode = ExpirablesCli.Run(args, output, error, currentDirectory);
         return new CliRun(exitCode, output.ToString(), error.ToString());
     }
+
+    /// <summary>Runs with <paramref name="input"/> (UTF-8) as standard input.</summary>
+    public static CliRun RunWithInput(string currentDirectory, string input, params string[] args)
+    {
+        using var stdin = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(input));
+        using var output = new StringWriter { NewLine = "\n" };
+        using var error = new StringWriter { NewLine = "\n" };
+        var exitCode = ExpirablesCli.Run(args, stdin, output, error, currentDirectory);
+        return new CliRun(exitCode, output.ToString(), error.ToString());
+    }
 }
