@@ -4,7 +4,7 @@ using ExpirableStore.Compiler.Diagnostics;
 
 namespace ExpirableStore.Compiler;
 
-/// <summary>The outcome of <see cref="ExpirablesCompiler.Compile"/>: diagnostics and, without errors, the C#.</summary>
+/// <summary>The outcome of <see cref="ExpirablesCompiler.Compile(SourceFile, CompilerOptions)"/>: diagnostics and, without errors, the C#.</summary>
 public sealed class CompilationResult
 {
     internal CompilationResult(IReadOnlyList<Diagnostic> diagnostics, string? generatedCode, string outputFileName)

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using ExpirableStore.Compiler;
 using ExpirableStore.Compiler.Diagnostics;
 using ExpirableStore.Compiler.Emit;
@@ -59,55 +61,101 @@ namespace ExpirableStore.MSBuild
         /// </summary>
         public bool ReportEndPositions { get; set; }
 
+        /// <summary>
+        /// Every <c>Expirables</c> item of the project, with the same metadata; empty: just <see cref="Sources"/>.
+        /// On a partial build <see cref="Sources"/> holds only the out-of-date files, and these let the
+        /// checks across files (two files generating the same class, EXP0107) see the whole project.
+        /// </summary>
+        public ITaskItem[] ProjectSources { get; set; } = Array.Empty<ITaskItem>();
+
         /// <inheritdoc />
         public override bool Execute()
         {
             var log = new TaskLog(Log, ReportEndPositions);
-            foreach (var source in Sources)
+            var stale = new HashSet<string>(Sources.Select(s => s.GetMetadata("FullPath")), StringComparer.Ordinal);
+            var project = ProjectSources.Length == 0 ? Sources : ProjectSources;
+            var items = new List<(ITaskItem Item, string SourcePath, bool Generate)>();
+            var inputs = new List<CompilationInput>();
+            foreach (var source in project)
             {
                 var sourcePath = source.GetMetadata("FullPath");
-                var outputFile = source.GetMetadata(OutputFileMetadata);
-                if (outputFile.Length == 0)
+                var generate = stale.Contains(sourcePath);
+                if (generate && source.GetMetadata(OutputFileMetadata).Length == 0)
                 {
                     log.Diagnostic(DiagnosticBuilder.MissingOutputFile(sourcePath, OutputFileMetadata));
                     continue;
                 }
 
-                CompileOne(log, source, sourcePath, Path.GetFullPath(outputFile));
+                if (!SourceFile.TryLoad(sourcePath, sourcePath, out var file, out var readError))
+                {
+                    // An up-to-date file that cannot be read now is left to the build that needs it.
+                    if (generate)
+                    {
+                        log.Diagnostic(readError!);
+                    }
+
+                    continue;
+                }
+
+                items.Add((source, sourcePath, generate));
+                inputs.Add(new CompilationInput(file!, OptionsFor(source, sourcePath), generate));
+            }
+
+            var results = ExpirablesCompiler.Compile(inputs);
+            for (var i = 0; i < results.Count; i++)
+            {
+                var (item, sourcePath, generate) = items[i];
+                var result = results[i];
+                foreach (var diagnostic in result.Diagnostics)
+                {
+                    log.Diagnostic(diagnostic);
+                }
+
+                var stampFile = item.GetMetadata(StampFileMetadata);
+                if (result.HasErrors)
+                {
+                    // Never up to date while it has errors, also when only the project's other files changed.
+                    DeleteStamp(stampFile);
+
+                    continue;
+                }
+
+                if (generate && result.GeneratedCode is not null)
+                {
+                    WriteOutput(log, sourcePath, Path.GetFullPath(item.GetMetadata(OutputFileMetadata)), stampFile, result.GeneratedCode);
+                }
             }
 
             return !log.HasLoggedErrors;
         }
 
-        private void CompileOne(TaskLog log, ITaskItem source, string sourcePath, string outputFile)
+        private void DeleteStamp(string stampFile)
         {
-            if (!SourceFile.TryLoad(sourcePath, sourcePath, out var file, out var readError))
+            try
             {
-                log.Diagnostic(readError!);
-                return;
+                if (stampFile.Length != 0 && File.Exists(stampFile))
+                {
+                    File.Delete(stampFile);
+                }
             }
-
-            var options = new CompilerOptions
+            catch (Exception exception) when (FileSystemErrors.IsFileSystemError(exception))
             {
-                DefaultNamespace = NullIfEmpty(source.GetMetadata(NamespaceMetadata)) ?? NullIfEmpty(RootNamespace),
-                ClassName = NullIfEmpty(source.GetMetadata(ClassNameMetadata)),
-                LineDirectivePath = sourcePath,
-                EmitLineDirectives = EmitLineDirectives,
-            };
-
-            var result = ExpirablesCompiler.Compile(file!, options);
-            foreach (var diagnostic in result.Diagnostics)
-            {
-                log.Diagnostic(diagnostic);
+                Log.LogWarning("ExpirableStore: cannot delete '{0}' ({1}): the next build may take the file for up to date", stampFile, exception.Message);
             }
+        }
 
-            if (result.GeneratedCode is null)
-            {
-                return;
-            }
+        private CompilerOptions OptionsFor(ITaskItem source, string sourcePath) => new()
+        {
+            DefaultNamespace = NullIfEmpty(source.GetMetadata(NamespaceMetadata)) ?? NullIfEmpty(RootNamespace),
+            ClassName = NullIfEmpty(source.GetMetadata(ClassNameMetadata)),
+            LineDirectivePath = sourcePath,
+            EmitLineDirectives = EmitLineDirectives,
+        };
 
-            if (!GeneratedFile.TryWriteIfChanged(outputFile, result.GeneratedCode, out var written, out var writeError)
-                || !TryTouchStamp(source.GetMetadata(StampFileMetadata), out writeError))
+        private static void WriteOutput(TaskLog log, string sourcePath, string outputFile, string stampFile, string code)
+        {
+            if (!GeneratedFile.TryWriteIfChanged(outputFile, code, out var written, out var writeError)
+                || !TryTouchStamp(stampFile, out writeError))
             {
                 log.Diagnostic(writeError!);
                 return;

@@ -225,8 +225,9 @@ public sealed class MutationFuzzTests
         FormattingResult format;
         try
         {
-            checkDiagnostics = ExpirablesCompiler.Check(source);
-            compiled = ExpirablesCompiler.Compile(source, new CompilerOptions { DefaultNamespace = "Fuzz" });
+            var options = new CompilerOptions { DefaultNamespace = "Fuzz" };
+            checkDiagnostics = ExpirablesCompiler.Check(source, options);
+            compiled = ExpirablesCompiler.Compile(source, options);
             format = ExpirablesFormatter.Format(source);
         }
 #pragma warning disable CA1031 // The test's subject: any exception is the failure being looked for.

@@ -287,6 +287,55 @@ public sealed class GenerateExpirablesTests
     }
 
     [Test]
+    public void Two_files_that_generate_the_same_class_are_EXP0107_at_the_second_which_gets_no_output()
+    {
+        var first = ItemAt(temp.Write("a/Tokens.expirables", "namespace Same\nexpirable a < fetch S.A >\n"));
+        var second = ItemAt(temp.Write("b/Second.expirables", "namespace Same\nmodule Tokens\nexpirable b < fetch S.B >\n"));
+        var (task, engine) = CreateTask(first, second);
+
+        Assert.That(task.Execute(), Is.False);
+
+        var error = engine.Errors.Single();
+        Assert.That((error.Code, error.File, error.LineNumber, error.ColumnNumber), Is.EqualTo(("EXP0107", temp.PathOf("b/Second.expirables"), 2, 8)));
+        Assert.That(File.Exists(first.GetMetadata("OutputFile")), Is.True);
+        Assert.That(File.Exists(second.GetMetadata("OutputFile")), Is.False);
+    }
+
+    [Test]
+    public void On_a_partial_build_a_new_clash_with_an_up_to_date_file_is_found_and_keeps_both_out_of_date()
+    {
+        // The first file changed (to generate the class the second already does); the second is up to date.
+        var first = ItemAt(temp.Write("a/First.expirables", "namespace Same\nmodule Tokens\nexpirable a < fetch S.A >\n"));
+        var second = ItemAt(temp.Write("b/Tokens.expirables", "namespace Same\nexpirable b < fetch S.B >\n"));
+        var upToDate = second.GetMetadata("StampFile");
+        temp.Write(upToDate, string.Empty);
+        var (task, engine) = CreateTask(first);
+        task.ProjectSources = new ITaskItem[] { first, second };
+
+        Assert.That(task.Execute(), Is.False);
+
+        var error = engine.Errors.Single();
+        Assert.That((error.Code, error.File), Is.EqualTo(("EXP0107", temp.PathOf("b/Tokens.expirables"))));
+        Assert.That(File.Exists(upToDate), Is.False, "the file in error must be compiled again by the next build");
+        Assert.That(engine.Warnings, Is.Empty, "an up-to-date file's own diagnostics are not logged again");
+    }
+
+    [Test]
+    public void On_a_partial_build_an_up_to_date_file_only_takes_part_in_the_checks_across_files()
+    {
+        var changed = ItemAt(temp.Write("Changed.expirables", "expirable a < fetch S.A >\n"));
+        var unchanged = ItemAt(temp.Write("Unchanged.expirables", "// nothing declared: EXP0201, logged when it was compiled\n"));
+        var (task, engine) = CreateTask(changed);
+        task.ProjectSources = new ITaskItem[] { changed, unchanged };
+
+        Assert.That(task.Execute(), Is.True, Describe(engine));
+
+        Assert.That(engine.Warnings, Is.Empty);
+        Assert.That(File.Exists(changed.GetMetadata("OutputFile")), Is.True);
+        Assert.That(File.Exists(unchanged.GetMetadata("OutputFile")), Is.False, "an up-to-date file is not generated again");
+    }
+
+    [Test]
     public void An_output_that_cannot_be_written_is_an_error_naming_it()
     {
         var item = Item("Tokens.expirables");

@@ -71,6 +71,30 @@ public sealed class TargetsTests
         Assert.That(File.Exists(root.PathOf(Path.Combine("Broken", "obj", "Debug", "net10.0", "expirables", "Bad.g.cs"))), Is.False);
     }
 
+    [Test]
+    public async Task Two_files_generating_the_same_class_fail_the_build_until_one_is_renamed_also_on_partial_builds()
+    {
+        var tokens = root.PathOf(Path.Combine("Clash", "Tokens.expirables"));
+        File.WriteAllText(tokens, "module Other\nexpirable b < fetch S.B >\n");
+        var clean = await GenerateAsync("Clash");
+        Assert.That(clean.ExitCode, Is.Zero, clean.Output);
+
+        // One file changes so that both generate Clash.Tokens; the other one is up to date.
+        File.WriteAllText(tokens, "expirable b < fetch S.B >\n");
+        var clash = await GenerateAsync("Clash");
+        var again = await GenerateAsync("Clash");
+        File.WriteAllText(tokens, "module Renamed\nexpirable b < fetch S.B >\n");
+        var fixedAgain = await GenerateAsync("Clash");
+
+        foreach (var failed in new[] { clash, again })
+        {
+            Assert.That(failed.ExitCode, Is.Not.Zero, failed.Output);
+            Assert.That(System.Text.RegularExpressions.Regex.Count(failed.Output, @"\): error EXP0107: the class 'Clash\.Tokens' is also generated from"), Is.EqualTo(1), failed.Output);
+        }
+
+        Assert.That(fixedAgain.ExitCode, Is.Zero, fixedAgain.Output);
+    }
+
     /// <summary>Runs the generation target and returns the exit code, the log and the final Compile items.</summary>
     private async Task<(int ExitCode, string Output, string[] Compile)> GenerateAsync(string project)
     {

@@ -65,6 +65,9 @@ internal static class CheckCommand
         var options = new CompilerOptions { DefaultNamespace = defaultNamespace };
         var diagnostics = new List<Diagnostic>();
         var unreadable = false;
+        // The files of one run are checked as one project, as the build compiles a project's files
+        // together: two of them generating the same class is an error here too.
+        var inputs = new List<CompilationInput>();
         foreach (var file in files)
         {
             var source = context.Load(file);
@@ -74,8 +77,10 @@ internal static class CheckCommand
                 continue;
             }
 
-            diagnostics.AddRange(ExpirablesCompiler.Check(source, options));
+            inputs.Add(new CompilationInput(source, options));
         }
+
+        diagnostics.AddRange(ExpirablesCompiler.Check(inputs));
 
         if (!TryWriteReport(context, outputFile, writer =>
             {

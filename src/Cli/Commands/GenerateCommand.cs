@@ -84,27 +84,34 @@ internal static class GenerateCommand
             return ExitCodes.Usage;
         }
 
-        var diagnostics = new List<Diagnostic>();
+        // The files of one run are compiled as one project (see check).
         var unusable = false;
-        var failed = false;
-        var written = 0;
+        var inputs = new List<(CompilationInput Input, string Target)>();
         for (var i = 0; i < files.Count; i++)
         {
-            var file = files[i];
-            var source = context.Load(file);
+            var source = context.Load(files[i]);
             if (source is null)
             {
                 unusable = true;
                 continue;
             }
 
-            var result = ExpirablesCompiler.Compile(source, new CompilerOptions
+            inputs.Add((new CompilationInput(source, new CompilerOptions
             {
                 DefaultNamespace = defaultNamespace,
                 // The absolute path, so that the C# compiler finds the file wherever the output goes.
-                LineDirectivePath = file.FullPath,
+                LineDirectivePath = files[i].FullPath,
                 EmitLineDirectives = lineDirectives,
-            });
+            }), targets[i]));
+        }
+
+        var results = ExpirablesCompiler.Compile(inputs.Select(i => i.Input).ToArray());
+        var diagnostics = new List<Diagnostic>();
+        var failed = false;
+        var written = 0;
+        for (var i = 0; i < results.Count; i++)
+        {
+            var result = results[i];
             DiagnosticFormatter.WriteCanonical(context.Output, result.Diagnostics);
             diagnostics.AddRange(result.Diagnostics);
             if (result.GeneratedCode is null)
@@ -113,7 +120,7 @@ internal static class GenerateCommand
                 continue;
             }
 
-            if (!GeneratedFile.TryWriteIfChanged(targets[i], result.GeneratedCode, out _, out var writeError))
+            if (!GeneratedFile.TryWriteIfChanged(inputs[i].Target, result.GeneratedCode, out _, out var writeError))
             {
                 context.Fail(writeError!.Message);
                 unusable = true;

@@ -39,6 +39,9 @@ public static class DiagnosticBuilder
     private static readonly DiagnosticDescriptor MissingFetchCode = Error("EXP0104", "Missing fetch", "An expirable has no 'fetch' option.");
     private static readonly DiagnosticDescriptor DuplicateOptionCode = Error("EXP0105", "Duplicate option", "An option is given twice in one expirable.");
     private static readonly DiagnosticDescriptor MisplacedHeaderCode = Error("EXP0106", "Misplaced header", "'namespace' or 'module' is given twice, or a header follows the first expirable.");
+    private static readonly DiagnosticDescriptor ClassNameClashCode = Error("EXP0107", "Class name clash", "Two files of a project generate the same class, or a class with the name of a namespace a file declares or opens.");
+    private static readonly DiagnosticDescriptor ClassNameUsedByGeneratedCodeCode = Error("EXP0108", "Class name the generated code needs", "The class would have the full name of a namespace or type the generated code uses (System, System.Threading.Tasks, ...), or be in the runtime's namespace ExpirableStore.");
+    private static readonly DiagnosticDescriptor FetchReferenceMeansMemberCode = Error("EXP0109", "Fetch reference names a member", "The first name of a fetch reference is a member of the generated class or its constructor's parameter, which is what it would mean there.");
     private static readonly DiagnosticDescriptor InternalErrorCode = Error("EXP0199", "Internal compiler error", "The compiler failed on this file; please report it with the file attached.");
 
     // Warnings.
@@ -174,6 +177,21 @@ public static class DiagnosticBuilder
 
         public Diagnostic HeaderAfterDeclaration(string header) =>
             Create(MisplacedHeaderCode, $"'{header}' must come before the first expirable");
+
+        public Diagnostic ClassNameClash(string fullName, string otherFile) =>
+            Create(ClassNameClashCode, $"the class '{fullName}' is also generated from '{otherFile}'; give one of them another 'module' or 'namespace'");
+
+        public Diagnostic ClassNameIsNamespace(string fullName, string? otherFile, string how) =>
+            Create(ClassNameClashCode, $"the class '{fullName}' has the name of a namespace that {(otherFile is null ? "this file" : "'" + otherFile + "'")} {how}; C# cannot have both: choose another 'module' or 'namespace'");
+
+        public Diagnostic ClassNameUsedByGeneratedCode(string fullName) =>
+            Create(ClassNameUsedByGeneratedCodeCode, $"the class '{fullName}' would hide the namespace or type '{fullName}' that the generated code uses; choose another 'module' or 'namespace'");
+
+        public Diagnostic ClassInRuntimeNamespace(string fullName, string runtimeNamespace) =>
+            Create(ClassNameUsedByGeneratedCodeCode, $"the class '{fullName}' would be in the runtime's own namespace '{runtimeNamespace}', beside the types the generated code uses; choose another 'namespace'");
+
+        public Diagnostic FetchReferenceMeansMember(string first, string meaning, string reference) =>
+            Create(FetchReferenceMeansMemberCode, $"in the generated class, '{first}' means {meaning}, so 'fetch {reference}' cannot reach a class '{first}'; write the reference from the global namespace: 'fetch global::<namespace>.{reference}'");
 
         // The last resort of "never throws": a bug in the compiler, reported instead of a crash.
         public Diagnostic InternalError(string detail) =>

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Globalization;
 using ExpirableStore.Compiler.Syntax;
 
@@ -12,7 +13,6 @@ namespace ExpirableStore.Compiler.Emit;
 /// </summary>
 internal sealed class LineDirectives
 {
-    private static readonly char[] UnwritableInPath = { '"', '\r', '\n' };
 
     private readonly CodeWriter _writer;
     private readonly string _quotedPath;
@@ -21,33 +21,65 @@ internal sealed class LineDirectives
     {
         _writer = writer;
         _quotedPath = "\"" + path + "\"";
-        Enabled = enabled && path.IndexOfAny(UnwritableInPath) < 0;
+        Enabled = enabled && CanHold(path);
     }
 
     /// <summary>Whether directives are written: asked for, and the path can be written in one.</summary>
     public bool Enabled { get; }
 
     /// <summary>
-    /// Writes <paramref name="text"/> on a line of its own at the current indentation, mapped to
-    /// <paramref name="span"/>. Text that is not a verbatim copy of the span is mapped to the span's
-    /// first character only: a column inside it would otherwise point at the wrong character.
+    /// Writes <paramref name="prefix"/>, the segments (one per line of the source, each under its own
+    /// directive, column for column as in the file) and <paramref name="suffix"/>, starting a line
+    /// at the current indentation; without directives, <paramref name="unmapped"/> on one line.
     /// </summary>
-    public void WriteMapped(TextSpan span, string text, bool verbatim)
+    public void WriteMapped(string prefix, IReadOnlyList<SourceSegment> segments, string suffix, string unmapped)
     {
         if (!Enabled)
         {
-            _writer.Line(text);
+            _writer.Line(prefix + unmapped + suffix);
             return;
         }
 
-        var end = verbatim ? span : new TextSpan(span.Start, span.Start + 1, span.Line, span.Column, span.Line, span.Column + 1);
-        _writer.Append("#line (").Append(Format(span.Line)).Append(',').Append(Format(span.Column))
-            .Append(")-(").Append(Format(end.EndLine)).Append(',').Append(Format(end.EndColumn))
-            .Append(") ").Append(Format(_writer.IndentWidth))
-            .Append(' ').Append(_quotedPath).EndLine();
-        _writer.Line(text);
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var segment = segments[i];
+            var lead = i == 0 ? prefix : string.Empty;
+            var span = segment.Span;
+            _writer.Append("#line (").Append(Format(span.Line)).Append(',').Append(Format(span.Column))
+                .Append(")-(").Append(Format(span.EndLine)).Append(',').Append(Format(span.EndColumn))
+                .Append(") ").Append(Format(_writer.IndentWidth + lead.Length))
+                .Append(' ').Append(_quotedPath).EndLine();
+            _writer.Line(lead + segment.Text + (i == segments.Count - 1 ? suffix : string.Empty));
+        }
+
         _writer.RawLine("#line default");
     }
 
     private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    // A '"' would end the file name and a line terminator the directive (C# ends a line at CR, LF,
+    // U+0085, U+2028 and U+2029); a lone surrogate cannot be written in UTF-8 at all.
+    private static bool CanHold(string path)
+    {
+        for (var i = 0; i < path.Length; i++)
+        {
+            var c = path[i];
+            if (c is '"' || CSharpText.IsLineTerminator(c))
+            {
+                return false;
+            }
+
+            if (char.IsSurrogate(c))
+            {
+                if (!char.IsHighSurrogate(c) || i + 1 == path.Length || !char.IsLowSurrogate(path[i + 1]))
+                {
+                    return false;
+                }
+
+                i++;
+            }
+        }
+
+        return true;
+    }
 }

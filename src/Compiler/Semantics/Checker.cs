@@ -51,6 +51,20 @@ internal sealed class Checker
         var @namespace = namespaceHeader?.Name is { } ns
             ? string.Join(".", ns.Parts.Select(p => p.ValueText))
             : CallerNamespace();
+        var namespaceKnown = namespaceHeader is null
+            ? string.IsNullOrEmpty(_options.DefaultNamespace) || @namespace is not null
+            : namespaceHeader.Name is not null;
+
+        // Where a problem with the class's full name is shown: its 'module', else its 'namespace', else the file's start.
+        var classSpan = string.IsNullOrEmpty(_options.ClassName) && moduleHeader?.Name is { } moduleName ? moduleName.Parts[0].Span
+            : namespaceHeader?.Name?.Span ?? _tree.Lines.Span(0, 0);
+        var identity = classNameKnown && namespaceKnown
+            ? new ClassIdentity(@namespace, className, classSpan, opens.Select(o => string.Join(".", o.Parts.Select(p => p.ValueText))).ToArray())
+            : null;
+        if (identity is not null)
+        {
+            CheckFullName(identity, namespaceHeader);
+        }
 
         var expirables = new List<ExpirableModel>();
         var byName = new Dictionary<string, ExpirableDeclarationSyntax>(StringComparer.Ordinal);
@@ -64,13 +78,57 @@ internal sealed class Checker
             }
         }
 
+        CheckFetchReferences(byMember);
+
         // A file that declares nothing because of its own syntax errors has been told why already.
         if (_tree.Declarations.Count == 0 && !_tree.HasErrors)
         {
             _diagnostics.Add(DiagnosticBuilder.At(_path, _tree.Lines.Span(0, 0)).EmptyFile());
         }
 
-        return new ModuleModel(@namespace, className, opens, expirables);
+        return new ModuleModel(_tree, @namespace, className, opens, expirables, identity);
+    }
+
+    // A class whose full name is one the generated code itself uses (the namespaces of its usings
+    // and global:: names, the runtime's types) would hide it there (CS0436, CS0437) and not compile.
+    private void CheckFullName(ClassIdentity identity, HeaderSyntax? namespaceHeader)
+    {
+        if (Naming.NamesTheGeneratedCodeUses.Contains(identity.FullName))
+        {
+            _diagnostics.Add(DiagnosticBuilder.At(_path, identity.Span).ClassNameUsedByGeneratedCode(identity.FullName));
+        }
+        else if (string.Equals(identity.Namespace, Naming.RuntimeNamespace, StringComparison.Ordinal))
+        {
+            var span = namespaceHeader?.Name?.Span ?? _tree.Lines.Span(0, 0);
+            _diagnostics.Add(DiagnosticBuilder.At(_path, span).ClassInRuntimeNamespace(identity.FullName, Naming.RuntimeNamespace));
+        }
+    }
+
+    // A fetch reference is resolved inside the generated constructor, where a first name that is a
+    // member of the class (its own, inherited, an expirable's property) or the constructor's
+    // parameter means that, whatever class of the same name the user meant (a name from the global
+    // namespace never is). The class's own name is not one: it may be the user's partial class.
+    private void CheckFetchReferences(Dictionary<string, ExpirableDeclarationSyntax> properties)
+    {
+        foreach (var declaration in _tree.Declarations)
+        {
+            if (declaration.Option(OptionKind.Fetch)?.FetchMethod is not { IsGlobal: false } reference)
+            {
+                continue;
+            }
+
+            var first = reference.Parts[0];
+            var name = first.ValueText;
+            var shown = Duration.Shorten(name);
+            var meaning = name == Naming.ConstructorParameterName ? $"the constructor's parameter '{shown}'"
+                : properties.TryGetValue(name, out var owner) ? $"the property '{shown}' of expirable '{Duration.Shorten(owner.Name!.ValueText)}'"
+                : Naming.ReservedMemberNames.Contains(name) ? $"its member '{shown}'"
+                : null;
+            if (meaning is not null)
+            {
+                _diagnostics.Add(DiagnosticBuilder.At(_path, first.Span).FetchReferenceMeansMember(shown, meaning, Duration.Shorten(reference.Text)));
+            }
+        }
     }
 
     // The host's default namespace, without the '@' of escaped parts, as a header's would be; null
