@@ -46,6 +46,23 @@ public sealed class AcceptedFilesCompileTests
         Assert.That(GeneratedCSharp.GeneratorProblems(diagnostics), Is.Empty, () => GeneratedCSharp.Describe(diagnostics));
     }
 
+    // The check above must not be one that cannot fail: it tells the generator's mistakes from the user's.
+    [TestCase("fetch S.@class", "fetch S.class", true)]
+    [TestCase("class Tokens ", "class tokens ", true)]
+    [TestCase("Definitions[0]", "Definitions[9]", false)]
+    [TestCase("\"Acme.Tokens\"", "Acme.Tokens", true)]
+    public void The_build_check_tells_the_generators_mistakes_from_names_the_test_does_not_define(string generated, string broken, bool isGeneratorMistake)
+    {
+        var code = ExpirablesCompiler.Compile(new SourceFile("Tokens.expirables", "namespace Acme\nexpirable key < fetch S.class >\n"), new CompilerOptions { LineDirectivePath = "Tokens.expirables" }).GeneratedCode!;
+        Assert.That(GeneratedCSharp.GeneratorProblems(GeneratedCSharp.Build(code, realRuntime: true)), Is.Empty, "as generated, only the fetch method is missing");
+
+        var mutated = code.Replace(generated.Replace("fetch ", string.Empty, StringComparison.Ordinal), broken.Replace("fetch ", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.That(mutated, Is.Not.EqualTo(code));
+
+        var problems = GeneratedCSharp.GeneratorProblems(GeneratedCSharp.Build(mutated, realRuntime: true));
+        Assert.That(problems.Count > 0, Is.EqualTo(isGeneratorMistake), () => GeneratedCSharp.Describe(problems));
+    }
+
     // Contextual keywords, names C# may make keywords (CS8981: all lower-case ASCII), and the
     // undocumented '__' keywords, as a class name: each must be escaped to compile.
     [TestCase("file")]

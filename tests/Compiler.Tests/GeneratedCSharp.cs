@@ -35,17 +35,6 @@ internal static class GeneratedCSharp
 
     private static readonly Lazy<SyntaxTree> Fetchers = new(() => Parse(File.ReadAllText(TestData.PathOf("Roslyn", "Fetchers.cs")), "Fetchers.cs"));
 
-    /// <summary>The error codes of a name the C# compiler cannot find: what a fetch method or type the test does not provide gives.</summary>
-    public static readonly IReadOnlySet<string> UnresolvedNameCodes = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "CS0103", // the name does not exist in the current context
-        "CS0117", // the type does not contain a definition for it
-        "CS0234", // the type or namespace does not exist in the namespace
-        "CS0246", // the type or namespace could not be found
-        "CS0400", // not found in the global namespace
-        "CS0426", // the type name does not exist in the type
-    };
-
     public static SyntaxTree Parse(string code, string path) => CSharpSyntaxTree.ParseText(code, ParseOptions, path: path);
 
     /// <summary>Every diagnostic of at least warning severity (all are errors here) of a build of <paramref name="generated"/>.</summary>
@@ -85,12 +74,18 @@ internal static class GeneratedCSharp
         Build(new[] { Parse(code, "Generated.g.cs") }, realRuntime, withFetchers: false);
 
     /// <summary>
-    /// The diagnostics that are the generator's fault: everything but a name the test does not
-    /// define (a fetch method, a user type, an opened namespace) at a place the #line directives map
-    /// to the .expirables file, where a user would see and fix it.
+    /// The diagnostics that are the generator's fault: any syntax error, any warning, and any error
+    /// outside the text the user wrote. An error in that text (a fetch method or type the test
+    /// does not define, a generic type without its arguments, an opened namespace that does not
+    /// exist) is mapped by #line to the .expirables file, where a user sees and fixes it: C#'s to
+    /// report, as docs/dsl.md says. Syntax errors are never the user's: what check accepts parses.
     /// </summary>
     public static List<Diagnostic> GeneratorProblems(IEnumerable<Diagnostic> diagnostics) =>
-        diagnostics.Where(d => !(UnresolvedNameCodes.Contains(d.Id) && IsInExpirablesFile(d))).ToList();
+        diagnostics.Where(d => IsSyntaxError(d) || d.WarningLevel > 0 || !IsInExpirablesFile(d)).ToList();
+
+    // Roslyn's syntax errors are the ones the parser reports, before any binding.
+    private static bool IsSyntaxError(Diagnostic diagnostic) =>
+        diagnostic.Location.SourceTree is { } tree && tree.GetDiagnostics().Any(d => d.Id == diagnostic.Id && d.Location == diagnostic.Location);
 
     public static bool IsInExpirablesFile(Diagnostic diagnostic)
     {
