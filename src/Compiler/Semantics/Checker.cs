@@ -264,73 +264,19 @@ internal sealed class Checker
             }
         }
 
-        var firstOfKind = new Dictionary<OptionKind, OptionSyntax>();
-        TimeSpan? eagerBefore = null;
-        TimeSpan? timeout = null;
-        OptionSyntax? eagerOption = null;
-        OptionSyntax? timeoutOption = null;
-        var durationsOk = true;
-        foreach (var option in declaration.Options)
-        {
-            if (firstOfKind.TryGetValue(option.Kind, out var earlier))
-            {
-                _diagnostics.Add(DiagnosticBuilder.At(_path, option.KeywordSpan).DuplicateOption(option.Keyword, shownName, earlier.KeywordSpan.Line));
-            }
-            else
-            {
-                firstOfKind.Add(option.Kind, option);
-            }
-
-            if (option.Duration is null)
-            {
-                continue;
-            }
-
-            var value = Duration.Read(option.Duration, _path, _diagnostics);
-            durationsOk &= value is not null;
-            if (option == firstOfKind[option.Kind])
-            {
-                if (option.Kind == OptionKind.Timeout)
-                {
-                    timeout = value;
-                    timeoutOption = option;
-                }
-                else if (option.Kind == OptionKind.Refresh)
-                {
-                    eagerBefore = value;
-                    eagerOption = option;
-                }
-            }
-        }
-
-        if (eagerBefore is { } eager && timeout is { } limit && limit >= eager)
-        {
-            _diagnostics.Add(DiagnosticBuilder.At(_path, timeoutOption!.Duration!.Span)
-                .TimeoutNotShorterThanEagerRefresh(timeoutOption.Duration.Text, eagerOption!.Duration!.Text));
-        }
-
-        firstOfKind.TryGetValue(OptionKind.Fetch, out var fetch);
-        if (fetch is null && !declaration.HasSyntaxErrors)
-        {
-            var span = name?.Span ?? declaration.KeywordSpan;
-            _diagnostics.Add(DiagnosticBuilder.At(_path, span).MissingFetch(shownName));
-        }
-
-        if (!namesOk || fetch?.FetchMethod is null || !durationsOk || declaration.HasSyntaxErrors)
+        var options = OptionChecker.Check(declaration, shownName, _path, _diagnostics);
+        if (!namesOk || options is null || declaration.HasSyntaxErrors)
         {
             return null;
         }
 
-        firstOfKind.TryGetValue(OptionKind.Scope, out var scope);
-        firstOfKind.TryGetValue(OptionKind.Refresh, out var refresh);
         return new ExpirableModel(
             declaration,
             name!.ValueText,
             memberName!,
-            fetch.FetchMethod,
-            scope?.Scope ?? ScopeValue.Cluster,
-            refresh?.Refresh ?? RefreshValue.Lazy,
-            refresh?.Refresh == RefreshValue.Eager ? eagerBefore : null,
-            timeout);
-    }
-}
+            options.Fetch,
+            options.Scope,
+            options.Refresh,
+            options.EagerBefore,
+            options.Timeout);
+    }}
