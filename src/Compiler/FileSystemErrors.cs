@@ -16,4 +16,24 @@ public static class FileSystemErrors
     public static bool IsFileSystemError(Exception exception) =>
         exception is IOException or UnauthorizedAccessException or SecurityException or NotSupportedException
             or (ArgumentException and not ArgumentNullException);
+
+    /// <summary>
+    /// Runs a file system operation; when the file system refuses, returns false with the host
+    /// diagnostic <paramref name="describe"/> makes of the reason.
+    /// </summary>
+    internal static bool Try<T>(Func<T> operation, Func<string, Diagnostics.Diagnostic> describe, out T result, out Diagnostics.Diagnostic? error)
+    {
+        try
+        {
+            result = operation();
+            error = null;
+            return true;
+        }
+        catch (Exception exception) when (IsFileSystemError(exception))
+        {
+            result = default!;
+            error = describe(exception.Message);
+            return false;
+        }
+    }
 }

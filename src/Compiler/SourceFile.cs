@@ -71,21 +71,8 @@ public sealed class SourceFile
     /// Reads a file like <see cref="Load(string, string)"/>; when the file system refuses (missing,
     /// no permission, a folder), returns false with the one EXP0903 diagnostic every host reports.
     /// </summary>
-    public static bool TryLoad(string path, string displayPath, out SourceFile? source, out Diagnostic? error)
-    {
-        try
-        {
-            source = Load(path, displayPath);
-            error = null;
-            return true;
-        }
-        catch (Exception exception) when (FileSystemErrors.IsFileSystemError(exception))
-        {
-            source = null;
-            error = DiagnosticBuilder.ForFile(displayPath).CannotRead(exception.Message);
-            return false;
-        }
-    }
+    public static bool TryLoad(string path, string displayPath, out SourceFile? source, out Diagnostic? error) =>
+        FileSystemErrors.Try(() => Load(path, displayPath), reason => DiagnosticBuilder.ForFile(displayPath).CannotRead(reason), out source, out error);
 
     /// <summary>A file's bytes (from disk, from standard input) as a source file, with the rules of <see cref="Load(string, string)"/>.</summary>
     public static SourceFile FromBytes(string displayPath, byte[] bytes)

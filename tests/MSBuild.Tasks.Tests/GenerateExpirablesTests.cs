@@ -259,9 +259,7 @@ public sealed class GenerateExpirablesTests
     public void A_missing_source_file_is_an_error_naming_it()
     {
         var missing = temp.PathOf("Missing.expirables");
-        var item = new TaskItem(missing);
-        item.SetMetadata("OutputFile", temp.PathOf("out/Missing.g.cs"));
-        var (task, engine) = CreateTask(item);
+        var (task, engine) = CreateTask(ItemAt(missing));
 
         Assert.That(task.Execute(), Is.False);
 
@@ -358,9 +356,7 @@ public sealed class GenerateExpirablesTests
     public void An_unreadable_source_file_is_an_error_naming_it()
     {
         var source = temp.UnreadableFile("Locked.expirables");
-        var item = new TaskItem(source);
-        item.SetMetadata("OutputFile", temp.PathOf("out/Locked.g.cs"));
-        var (task, engine) = CreateTask(item);
+        var (task, engine) = CreateTask(ItemAt(source));
 
         Assert.That(task.Execute(), Is.False);
 
@@ -376,13 +372,8 @@ public sealed class GenerateExpirablesTests
         return (task, engine);
     }
 
-    private TaskItem Item(string testDataFile)
-    {
-        var item = new TaskItem(SourceOf(testDataFile));
-        item.SetMetadata("OutputFile", OutputOf(testDataFile));
-        item.SetMetadata("StampFile", OutputOf(testDataFile) + ".stamp");
-        return item;
-    }
+    private TaskItem Item(string testDataFile) => ItemAt(SourceOf(testDataFile));
+
 
     private TaskItem ItemAt(string source)
     {

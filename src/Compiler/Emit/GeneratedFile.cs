@@ -26,47 +26,28 @@ public static class GeneratedFile
     /// rewriting a source file in its own encoding); when the file system refuses, returns false
     /// with the one EXP0904 diagnostic every host reports.
     /// </summary>
-    public static bool TryWriteIfChanged(string path, byte[] bytes, out bool written, out Diagnostic? error)
-    {
-        try
-        {
-            written = WriteIfChanged(path, bytes);
-            error = null;
-            return true;
-        }
-        catch (Exception exception) when (FileSystemErrors.IsFileSystemError(exception))
-        {
-            written = false;
-            error = DiagnosticBuilder.ForFile(path).CannotWrite(exception.Message);
-            return false;
-        }
-    }
+    public static bool TryWriteIfChanged(string path, byte[] bytes, out bool written, out Diagnostic? error) =>
+        FileSystemErrors.Try(() => WriteIfChanged(path, bytes), reason => DiagnosticBuilder.ForFile(path).CannotWrite(reason), out written, out error);
 
     /// <summary>
     /// Creates <paramref name="path"/> empty, or sets its time to now: a stamp that tells an
     /// incremental build the file it stands for is up to date. Returns false with EXP0904 when the
     /// file system refuses.
     /// </summary>
-    public static bool TryTouch(string path, out Diagnostic? error)
-    {
-        try
-        {
-            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
+    public static bool TryTouch(string path, out Diagnostic? error) =>
+        FileSystemErrors.Try(() => Touch(path), reason => DiagnosticBuilder.ForFile(path).CannotWrite(reason), out _, out error);
 
-            File.WriteAllBytes(path, Array.Empty<byte>());
-            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
-            error = null;
-            return true;
-        }
-        catch (Exception exception) when (FileSystemErrors.IsFileSystemError(exception))
+    private static bool Touch(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
         {
-            error = DiagnosticBuilder.ForFile(path).CannotWrite(exception.Message);
-            return false;
+            Directory.CreateDirectory(directory);
         }
+
+        File.WriteAllBytes(path, Array.Empty<byte>());
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+        return true;
     }
 
     /// <summary>Writes <paramref name="text"/> unless the file already holds exactly it; returns whether it wrote.</summary>

@@ -131,39 +131,25 @@ internal sealed class Checker
         }
     }
 
-    // The host's default namespace, without the '@' of escaped parts, as a header's would be; null
-    // for none, and for one C# cannot declare, which is EXP0905.
-    private string? CallerNamespace()
+    // The host's default namespace and class name, without the '@' of escaped parts, as a header's
+    // would be; null for none, and for one C# cannot declare, which is EXP0905.
+    private string? CallerNamespace() => CallerName(_options.DefaultNamespace, "namespace", dotted: true);
+
+    private string? CallerClassName() => CallerName(_options.ClassName, "class name", dotted: false);
+
+    private string? CallerName(string? given, string what, bool dotted)
     {
-        var given = _options.DefaultNamespace;
         if (string.IsNullOrEmpty(given))
         {
             return null;
         }
 
-        if (Naming.TryParseDottedName(given, out var parts))
+        if (Naming.TryParseDottedName(given, out var parts) && (dotted || parts.Count == 1))
         {
             return string.Join(".", parts);
         }
 
-        _diagnostics.Add(DiagnosticBuilder.ForFile(_path).InvalidCallerName("namespace", given!));
-        return null;
-    }
-
-    private string? CallerClassName()
-    {
-        var given = _options.ClassName;
-        if (string.IsNullOrEmpty(given))
-        {
-            return null;
-        }
-
-        if (Naming.TryParseDottedName(given, out var parts) && parts.Count == 1)
-        {
-            return parts[0];
-        }
-
-        _diagnostics.Add(DiagnosticBuilder.ForFile(_path).InvalidCallerName("class name", given!));
+        _diagnostics.Add(DiagnosticBuilder.ForFile(_path).InvalidCallerName(what, given!));
         return null;
     }
 

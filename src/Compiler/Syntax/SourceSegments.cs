@@ -36,7 +36,7 @@ internal static class SourceSegments
         IToken? first = null;
         IToken? last = null;
         var line = -1;
-        for (var i = FirstStartingAtOrAfter(tokens, span.Start); i < tokens.Count && tokens[i].StartIndex < span.End && tokens[i].Type != TokenConstants.EOF; i++)
+        for (var i = TokenSearch.FirstStartingAtOrAfter(tokens, span.Start); i < tokens.Count && tokens[i].StartIndex < span.End && tokens[i].Type != TokenConstants.EOF; i++)
         {
             var token = tokens[i];
             if (token.Channel != TokenConstants.DefaultChannel)
@@ -86,25 +86,5 @@ internal static class SourceSegments
         }
 
         return new SourceSegment(tree.Lines.Span(start, end), builder.ToString());
-    }
-
-    private static int FirstStartingAtOrAfter(IReadOnlyList<IToken> tokens, int offset)
-    {
-        var low = 0;
-        var high = tokens.Count;
-        while (low < high)
-        {
-            var middle = low + ((high - low) / 2);
-            if (tokens[middle].StartIndex < offset)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        return low;
     }
 }
