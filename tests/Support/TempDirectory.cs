@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Threading.Tasks;
 
 namespace ExpirableStore.Tests.Support;
 
@@ -7,7 +8,7 @@ namespace ExpirableStore.Tests.Support;
 /// A new folder under the system's temporary folder, deleted with everything in it on
 /// <see cref="Dispose"/>. Every test that touches the file system works in one of these.
 /// </summary>
-public sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable, IAsyncDisposable
 {
     /// <param name="prefix">The start of the folder's name, so that a leftover one says which tests made it.</param>
     public TempDirectory(string prefix = "expirables-tests")
@@ -83,6 +84,13 @@ public sealed class TempDirectory : IDisposable
         }
 
         return "/proc/self/mem";
+    }
+
+    /// <summary>As <see cref="Dispose"/>, for <c>await using</c>.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Deletes the folder; one that cannot be deleted (a file still open) is left behind, not a test failure.</summary>

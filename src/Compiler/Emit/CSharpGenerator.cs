@@ -90,7 +90,7 @@ internal sealed class CSharpGenerator
             {
                 // A repeated 'open' would be a duplicate using: warning CS0105, an error under TreatWarningsAsErrors.
                 // Mapped, so that an open of a namespace that does not exist is reported at the 'open'.
-                _lines.WriteMapped("using global::", NameSegments(open), ";", EscapeDotted(name));
+                WriteName("using global::", open, ";", EscapeDotted(name));
             }
         }
     }
@@ -166,7 +166,7 @@ internal sealed class CSharpGenerator
             WriteValueType(e);
             _out.Append(">(").EndLine();
             _out.Indent();
-            _lines.WriteMapped(string.Empty, NameSegments(e.FetchMethod), string.Empty, FetchReference(e.FetchMethod));
+            WriteName(string.Empty, e.FetchMethod, string.Empty, FetchReference(e.FetchMethod));
             _out.Unindent();
             _out.Line("));");
         }
@@ -197,8 +197,15 @@ internal sealed class CSharpGenerator
 
         _out.EndLine();
         _out.Indent();
-        var segments = type.IsVerbatimUsable ? new[] { new SourceSegment(type.Span, type.SourceText) } : (IReadOnlyList<SourceSegment>)SourceSegments.Of(_model.Tree, type.Span);
-        _lines.WriteMapped(string.Empty, segments, string.Empty, type.Text);
+        if (type.IsVerbatimUsable)
+        {
+            _lines.WriteMapped(string.Empty, new SourceSegment(type.Span, type.SourceText), string.Empty, type.Text);
+        }
+        else
+        {
+            _lines.WriteMapped(string.Empty, SourceSegments.Of(_model.Tree, type.Span), string.Empty, type.Text);
+        }
+
         _out.Unindent();
         _out.StartLine();
     }
@@ -206,10 +213,22 @@ internal sealed class CSharpGenerator
     // A name as written, line by line as in the file. A part that is a C# keyword can never be
     // right as written, so it gets its '@': the line is cut after it, so that every token keeps its
     // column (the '@' maps to the keyword's first character, where C# reports the identifier).
+    private void WriteName(string prefix, QualifiedNameSyntax name, string suffix, string unmapped)
+    {
+        if (name.IsContiguous && !AnyNeedsEscape(name))
+        {
+            _lines.WriteMapped(prefix, new SourceSegment(name.Span, name.Text), suffix, unmapped);
+        }
+        else
+        {
+            _lines.WriteMapped(prefix, NameSegments(name), suffix, unmapped);
+        }
+    }
+
     private IReadOnlyList<SourceSegment> NameSegments(QualifiedNameSyntax name)
     {
         var segments = name.IsContiguous ? new[] { new SourceSegment(name.Span, name.Text) } : (IReadOnlyList<SourceSegment>)SourceSegments.Of(_model.Tree, name.Span);
-        if (!name.Parts.Any(NeedsEscape))
+        if (!AnyNeedsEscape(name))
         {
             return segments;
         }
@@ -243,9 +262,22 @@ internal sealed class CSharpGenerator
 
     private static bool NeedsEscape(IdentifierSyntax part) => !part.IsEscaped && Naming.IsCSharpKeyword(part.Text);
 
+    private static bool AnyNeedsEscape(QualifiedNameSyntax name)
+    {
+        foreach (var part in name.Parts)
+        {
+            if (NeedsEscape(part))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     // Without #line directives: the reference on one line, keywords escaped.
     private static string FetchReference(QualifiedNameSyntax name) =>
-        !name.Parts.Any(NeedsEscape)
+        !AnyNeedsEscape(name)
             ? name.Text
             : (name.IsGlobal ? QualifiedNameSyntax.GlobalAlias : string.Empty) + string.Join(".", name.Parts.Select(p => NeedsEscape(p) ? "@" + p.Text : p.Text));
 

@@ -42,17 +42,33 @@ internal sealed class LineDirectives
 
         for (var i = 0; i < segments.Count; i++)
         {
-            var segment = segments[i];
-            var lead = i == 0 ? prefix : string.Empty;
-            var span = segment.Span;
-            _writer.Append("#line (").Append(Format(span.Line)).Append(',').Append(Format(span.Column))
-                .Append(")-(").Append(Format(span.EndLine)).Append(',').Append(Format(span.EndColumn))
-                .Append(") ").Append(Format(_writer.IndentWidth + lead.Length))
-                .Append(' ').Append(_quotedPath).EndLine();
-            _writer.Line(lead + segment.Text + (i == segments.Count - 1 ? suffix : string.Empty));
+            WriteSegment(i == 0 ? prefix : string.Empty, segments[i], i == segments.Count - 1 ? suffix : string.Empty);
         }
 
         _writer.RawLine("#line default");
+    }
+
+    /// <summary><see cref="WriteMapped(string, IReadOnlyList{SourceSegment}, string, string)"/> for text on one line, the usual case.</summary>
+    public void WriteMapped(string prefix, SourceSegment segment, string suffix, string unmapped)
+    {
+        if (!Enabled)
+        {
+            _writer.Line(prefix + unmapped + suffix);
+            return;
+        }
+
+        WriteSegment(prefix, segment, suffix);
+        _writer.RawLine("#line default");
+    }
+
+    private void WriteSegment(string prefix, SourceSegment segment, string suffix)
+    {
+        var span = segment.Span;
+        _writer.Append("#line (").Append(Format(span.Line)).Append(',').Append(Format(span.Column))
+            .Append(")-(").Append(Format(span.EndLine)).Append(',').Append(Format(span.EndColumn))
+            .Append(") ").Append(Format(_writer.IndentWidth + prefix.Length))
+            .Append(' ').Append(_quotedPath).EndLine();
+        _writer.StartLine().Append(prefix).Append(segment.Text).Append(suffix).EndLine();
     }
 
     private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
