@@ -41,7 +41,8 @@ internal static class OptionChecker
     public static ExpirableOptions? Check(ExpirableDeclarationSyntax declaration, string shownName, string path, List<Diagnostic> diagnostics)
     {
         var firstOfKind = new Dictionary<OptionKind, OptionSyntax>();
-        var durations = new Dictionary<OptionKind, TimeSpan>();
+        TimeSpan? eagerBefore = null;
+        TimeSpan? timeout = null;
         var durationsOk = true;
         foreach (var option in declaration.Options)
         {
@@ -59,14 +60,18 @@ internal static class OptionChecker
             {
                 var value = Duration.Read(option.Duration, path, diagnostics);
                 durationsOk &= value is not null;
-                if (isFirst && value is { } read)
+                if (isFirst && option.Kind == OptionKind.Refresh)
                 {
-                    durations[option.Kind] = read;
+                    eagerBefore = value;
+                }
+                else if (isFirst && option.Kind == OptionKind.Timeout)
+                {
+                    timeout = value;
                 }
             }
         }
 
-        if (durations.TryGetValue(OptionKind.Refresh, out var eager) && durations.TryGetValue(OptionKind.Timeout, out var timeout) && timeout >= eager)
+        if (eagerBefore is { } eager && timeout is { } limit && limit >= eager)
         {
             var timeoutOption = firstOfKind[OptionKind.Timeout];
             diagnostics.Add(DiagnosticBuilder.At(path, timeoutOption.Duration!.Span)
@@ -91,7 +96,7 @@ internal static class OptionChecker
             fetch.FetchMethod,
             scope?.Scope ?? ScopeValue.Cluster,
             refresh?.Refresh ?? RefreshValue.Lazy,
-            isEager && durations.TryGetValue(OptionKind.Refresh, out var before) ? before : null,
-            durations.TryGetValue(OptionKind.Timeout, out var bound) ? bound : null);
+            isEager ? eagerBefore : null,
+            timeout);
     }
 }
