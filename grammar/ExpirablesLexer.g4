@@ -52,6 +52,10 @@ LINE_COMMENT  : '//' ~[\r\n]* -> channel(COMMENTS) ;
 // million '(*' cannot overflow the stack; an unterminated one becomes UNTERMINATED_COMMENT.
 BLOCK_COMMENT : '(*' { ScanNestedCommentBody(); } -> channel(COMMENTS) ;
 
+// A '*)' outside any comment closes nothing: one token, so that it is one mistake (EXP0002), not a
+// '*' and a ')' that the parser would trip over.
+STRAY_COMMENT_END : '*)' -> channel(ERRORS) ;
+
 NEWLINE    : ('\r\n' | '\n' | '\r') -> channel(HIDDEN) ;
 WHITESPACE : [ \t\f\u000B\u00A0\uFEFF]+ -> channel(HIDDEN) ;
 

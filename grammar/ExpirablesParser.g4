@@ -1,6 +1,6 @@
 // The syntax of the .expirables language (docs/dsl.md, "Grammar"). The parser builds a parse tree
-// that Syntax/SyntaxTreeBuilder.cs turns into the compiler's SyntaxTree; error recovery is ANTLR's
-// default strategy with our messages (Syntax/Internal/ExpirablesErrorStrategy.cs).
+// that src/Compiler/Syntax/SyntaxTreeBuilder.cs turns into the compiler's SyntaxTree; error recovery is ANTLR's
+// default strategy with our messages (src/Compiler/Parsing/Internal/ExpirablesErrorStrategy.cs).
 parser grammar ExpirablesParser;
 
 options { tokenVocab = ExpirablesLexer; }
@@ -13,7 +13,7 @@ compilationUnit
 
 header
     : NAMESPACE qualifiedName     # namespaceHeader
-    | MODULE identifier           # moduleHeader
+    | MODULE qualifiedName { ReportDottedModuleName($qualifiedName.ctx); }  # moduleHeader
     | OPEN qualifiedName          # openHeader
     ;
 
@@ -28,8 +28,10 @@ option
     | TIMEOUT duration                                # timeoutOption
     ;
 
+// One DURATION token ('1h30m'); the words after it are read too ('30 s', '1h 30m': nothing else
+// can follow a duration there), so that a space inside a duration is one EXP0003, not two errors.
 duration
-    : DURATION
+    : DURATION (DURATION | IDENTIFIER)*
     ;
 
 qualifiedName
@@ -41,14 +43,20 @@ identifier
     | ESCAPED_IDENTIFIER
     ;
 
-// C# type syntax. Nesting depth is bounded (see ExpirablesParser.Depth.cs) so that
+// C# type syntax. Nesting depth is bounded (src/Compiler/Parsing/Internal/ExpirablesParser.Nesting.cs) so that
 // 'a<a<a<...' cannot overflow the stack: past the limit the parser reports EXP0001.
 type
     : (namedType | tupleType) QUESTION? arraySuffix*
     ;
 
 namedType
-    : GLOBAL_ALIAS? qualifiedName typeArgumentList?
+    : GLOBAL_ALIAS? qualifiedName (typeArgumentList | emptyTypeArgumentList)?
+    ;
+
+// C#'s unbound generic syntax ('List<>', 'Dictionary<,>') names no type here: one syntax error at
+// its '<', read as part of the type so that the declaration's own '<' after it is still the body.
+emptyTypeArgumentList
+    : LT COMMA* GT { ReportEmptyTypeArguments($start); }
     ;
 
 typeArgumentList

@@ -2,41 +2,64 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Security;
-using Microsoft.Extensions.FileSystemGlobbing;
-using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
+using ExpirableStore.Compiler;
 
 namespace ExpirableStore.Cli;
 
-/// <summary>One input file: where it is, and how diagnostics name it.</summary>
-internal sealed record InputFile(string FullPath, string DisplayPath);
+/// <summary>
+/// One input file: where it is, how diagnostics name it, and its folder relative to the directory
+/// or glob argument it was found by (empty for a file named directly), which <c>generate</c> keeps.
+/// Standard input ('-') has the name <c>--stdin-name</c> gives it, or <c>&lt;stdin&gt;</c>.
+/// </summary>
+internal sealed record InputFile(string FullPath, string DisplayPath, string RelativeDirectory, bool IsStandardInput = false);
 
 /// <summary>
 /// Turns the PATH arguments of a command into files: a file as given, a directory searched
-/// recursively for <c>*.expirables</c>, or a glob (<c>src/**/*.expirables</c>).
+/// recursively for <c>*.expirables</c> (hidden folders and files skipped), or a glob
+/// (<c>src/**/*.expirables</c>, see <see cref="Glob"/>).
 /// </summary>
 internal static class InputFiles
 {
     public const string Extension = ".expirables";
 
-    private static readonly char[] GlobCharacters = { '*', '?' };
+    /// <summary>The path argument that means standard input.</summary>
+    public const string StandardInput = "-";
+
+    /// <summary>What diagnostics call standard input when <c>--stdin-name</c> gives no name.</summary>
+    public const string StandardInputName = "<stdin>";
+
+    /// <summary>
+    /// <see cref="Resolve"/>, with every problem reported; false (bad usage) when there was one.
+    /// </summary>
+    public static bool TryResolve(CliContext context, IReadOnlyList<string> arguments, string? standardInputName, out IReadOnlyList<InputFile> files)
+    {
+        var (resolved, problems) = Resolve(arguments, context.CurrentDirectory, standardInputName);
+        foreach (var problem in problems)
+        {
+            context.Fail(problem);
+        }
+
+        files = resolved;
+        return problems.Count == 0;
+    }
 
     /// <summary>
     /// Resolves every argument, in order, without duplicates. Files found in one directory or by
     /// one glob are sorted, so the output is the same on every machine.
     /// </summary>
     /// <returns>The files, and one message per argument that names nothing readable.</returns>
-    public static (IReadOnlyList<InputFile> Files, IReadOnlyList<string> Problems) Resolve(IReadOnlyList<string> arguments, string currentDirectory)
+    public static (IReadOnlyList<InputFile> Files, IReadOnlyList<string> Problems) Resolve(IReadOnlyList<string> arguments, string currentDirectory, string? standardInputName = null)
     {
         var files = new List<InputFile>();
         var problems = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
-        void Add(string fullPath)
+        void Add(string fullPath, string? root)
         {
             if (seen.Add(fullPath))
             {
-                files.Add(new InputFile(fullPath, DisplayPath(fullPath, currentDirectory)));
+                var relativeDirectory = root is null ? string.Empty : Path.GetRelativePath(root, Path.GetDirectoryName(fullPath)!);
+                files.Add(new InputFile(fullPath, DisplayPath(fullPath, currentDirectory), relativeDirectory == "." ? string.Empty : relativeDirectory));
             }
         }
 
@@ -48,23 +71,36 @@ internal static class InputFiles
                 continue;
             }
 
+            if (argument == StandardInput)
+            {
+                if (seen.Add(StandardInput))
+                {
+                    var name = string.IsNullOrEmpty(standardInputName) ? StandardInputName : standardInputName!;
+                    var full = name == StandardInputName ? name : Path.GetFullPath(name, currentDirectory);
+                    files.Add(new InputFile(full, name, string.Empty, IsStandardInput: true));
+                }
+
+                continue;
+            }
+
             try
             {
                 var fullPath = Path.GetFullPath(argument, currentDirectory);
                 if (File.Exists(fullPath))
                 {
-                    Add(fullPath);
+                    Add(fullPath, null);
                 }
                 else if (Directory.Exists(fullPath))
                 {
                     foreach (var file in SearchDirectory(fullPath))
                     {
-                        Add(file);
+                        Add(file, fullPath);
                     }
                 }
-                else if (argument.IndexOfAny(GlobCharacters) >= 0)
+                else if (Glob.HasWildcard(argument))
                 {
-                    var matches = Glob(argument, currentDirectory);
+                    var glob = Glob.Parse(argument, currentDirectory);
+                    var matches = glob.Files();
                     if (matches.Count == 0)
                     {
                         problems.Add($"no file matches '{argument}'");
@@ -72,7 +108,7 @@ internal static class InputFiles
 
                     foreach (var file in matches)
                     {
-                        Add(file);
+                        Add(file, glob.BaseDirectory);
                     }
                 }
                 else
@@ -80,7 +116,7 @@ internal static class InputFiles
                     problems.Add($"'{argument}' does not exist");
                 }
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or SecurityException or ArgumentException or NotSupportedException)
+            catch (Exception exception) when (FileSystemErrors.IsFileSystemError(exception))
             {
                 problems.Add($"cannot read '{argument}': {exception.Message}");
             }
@@ -110,34 +146,5 @@ internal static class InputFiles
             .Where(f => f.EndsWith(Extension, StringComparison.OrdinalIgnoreCase))
             .OrderBy(f => f, StringComparer.Ordinal)
             .ToArray();
-    }
-
-    private static List<string> Glob(string pattern, string currentDirectory)
-    {
-        // The glob is split into the folder before its first wildcard and the pattern after it.
-        var normalized = pattern.Replace('\\', '/');
-        var rooted = Path.IsPathRooted(pattern);
-        var segments = normalized.Split('/');
-        var firstWild = Array.FindIndex(segments, s => s.IndexOfAny(GlobCharacters) >= 0);
-        var baseSegments = segments.Take(firstWild).ToArray();
-        var baseText = string.Join("/", baseSegments);
-        if (rooted && baseText.Length == 0)
-        {
-            baseText = "/";
-        }
-
-        var baseDirectory = Path.GetFullPath(baseText.Length == 0 ? "." : baseText, currentDirectory);
-        if (!Directory.Exists(baseDirectory))
-        {
-            return new List<string>();
-        }
-
-        var matcher = new Matcher(StringComparison.Ordinal);
-        matcher.AddInclude(string.Join("/", segments.Skip(firstWild)));
-        var result = matcher.Execute(new DirectoryInfoWrapper(new DirectoryInfo(baseDirectory)));
-        return result.Files
-            .Select(f => Path.GetFullPath(f.Path, baseDirectory))
-            .OrderBy(f => f, StringComparer.Ordinal)
-            .ToList();
     }
 }

@@ -6,5 +6,5 @@ namespace ExpirableStore.Cli;
 internal static class Program
 {
     private static int Main(string[] args) =>
-        ExpirablesCli.Run(args, Console.Out, Console.Error, Directory.GetCurrentDirectory());
+        ExpirablesCli.Run(args, Console.OpenStandardInput(), Console.Out, Console.Error, Directory.GetCurrentDirectory());
 }

@@ -4,15 +4,13 @@ using ExpirableStore.Compiler.Diagnostics;
 
 namespace ExpirableStore.Compiler;
 
-/// <summary>The outcome of <see cref="ExpirablesCompiler.Compile"/>: diagnostics and, without errors, the C#.</summary>
+/// <summary>The outcome of <see cref="ExpirablesCompiler.Compile(SourceFile, CompilerOptions)"/>: diagnostics and, without errors, the C#.</summary>
 public sealed class CompilationResult
 {
-    internal CompilationResult(IReadOnlyList<Diagnostic> diagnostics, string? generatedCode, string? @namespace, string className, string outputFileName)
+    internal CompilationResult(IReadOnlyList<Diagnostic> diagnostics, string? generatedCode, string outputFileName)
     {
         Diagnostics = diagnostics;
         GeneratedCode = generatedCode;
-        Namespace = @namespace;
-        ClassName = className;
         OutputFileName = outputFileName;
     }
 
@@ -24,12 +22,6 @@ public sealed class CompilationResult
 
     /// <summary>The generated C# (LF line ends), or null when <see cref="HasErrors"/>.</summary>
     public string? GeneratedCode { get; }
-
-    /// <summary>The namespace of the generated class; null for the global namespace.</summary>
-    public string? Namespace { get; }
-
-    /// <summary>The generated class's name.</summary>
-    public string ClassName { get; }
 
     /// <summary>The file name to write the code to: <c>&lt;FileNameWithoutExtension&gt;.g.cs</c>, e.g. <c>Tokens.g.cs</c>.</summary>
     public string OutputFileName { get; }

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Text;
+using System.Linq;
 using ExpirableStore.Compiler;
 using ExpirableStore.Compiler.Diagnostics;
 using ExpirableStore.Compiler.Emit;
@@ -15,13 +15,14 @@ namespace ExpirableStore.MSBuild
     /// </summary>
     /// <remarks>
     /// <para>
-    /// Each source item names its generated file (<c>OutputFile</c> metadata) and, optionally, a
-    /// stamp file (<c>StampFile</c>). The generated file is written only when its text changes, so
-    /// an edit that does not change the generated C# (a comment, a blank line) does not make
-    /// <c>CoreCompile</c> run again. The stamp file is touched on every successful generation: it is
-    /// what the generation target lists as <c>Outputs</c>, so that such an edit is seen as handled
-    /// and the next build skips the target. (Touching the generated file instead would recompile
-    /// the project; not touching anything would run the compiler on every later build.)
+    /// Each source item names its generated file (<c>OutputFile</c> metadata, set by
+    /// <see cref="ResolveExpirablesOutputs"/>) and, optionally, a stamp file (<c>StampFile</c>). The
+    /// generated file is written only when its text changes, so an edit that does not change the
+    /// generated C# (a comment, a blank line) does not make <c>CoreCompile</c> run again. The stamp
+    /// file is touched on every successful generation: it is what the generation target lists as
+    /// <c>Outputs</c>, so that such an edit is seen as handled and the next build skips the target.
+    /// (Touching the generated file instead would recompile the project; not touching anything
+    /// would run the compiler on every later build.)
     /// </para>
     /// <para>
     /// Diagnostics are logged in the canonical form <c>file(line,col): error EXP0104: message</c>.
@@ -43,9 +44,6 @@ namespace ExpirableStore.MSBuild
         /// <summary>Metadata: the class name, overriding the <c>module</c> header and the file name (optional).</summary>
         public const string ClassNameMetadata = "ClassName";
 
-        /// <summary>Metadata on each returned item: the <c>.expirables</c> file it was generated from.</summary>
-        public const string SourceMetadata = "Source";
-
         /// <summary>The <c>.expirables</c> files to compile, with the metadata described on this type.</summary>
         [Required]
         public ITaskItem[] Sources { get; set; } = Array.Empty<ITaskItem>();
@@ -63,141 +61,114 @@ namespace ExpirableStore.MSBuild
         /// </summary>
         public bool ReportEndPositions { get; set; }
 
-        /// <summary>The generated files (written, or already up to date), each with <c>Source</c> metadata.</summary>
-        [Output]
-        public ITaskItem[] GeneratedFiles { get; private set; } = Array.Empty<ITaskItem>();
-
-        /// <summary>The generated files whose content changed in this run (a subset of <see cref="GeneratedFiles"/>).</summary>
-        [Output]
-        public ITaskItem[] WrittenFiles { get; private set; } = Array.Empty<ITaskItem>();
+        /// <summary>
+        /// Every <c>Expirables</c> item of the project, with the same metadata; empty: just <see cref="Sources"/>.
+        /// On a partial build <see cref="Sources"/> holds only the out-of-date files, and these let the
+        /// checks across files (two files generating the same class, EXP0107) see the whole project.
+        /// </summary>
+        public ITaskItem[] ProjectSources { get; set; } = Array.Empty<ITaskItem>();
 
         /// <inheritdoc />
         public override bool Execute()
         {
-            var generated = new List<ITaskItem>();
-            var written = new List<ITaskItem>();
-            var outputOwners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-
-            foreach (var source in Sources)
+            var log = new TaskLog(Log, ReportEndPositions);
+            var stale = new HashSet<string>(Sources.Select(s => s.GetMetadata("FullPath")), StringComparer.Ordinal);
+            var project = ProjectSources.Length == 0 ? Sources : ProjectSources;
+            var items = new List<(ITaskItem Item, string SourcePath, bool Generate)>();
+            var inputs = new List<CompilationInput>();
+            foreach (var source in project)
             {
                 var sourcePath = source.GetMetadata("FullPath");
-                var outputFile = source.GetMetadata(OutputFileMetadata);
-                if (outputFile.Length == 0)
+                var generate = stale.Contains(sourcePath);
+                if (generate && source.GetMetadata(OutputFileMetadata).Length == 0)
                 {
-                    Log.LogError(null, "EXP0901", null, sourcePath, 0, 0, 0, 0,
-                        "The Expirables item has no '{0}' metadata: the build integration was customized incorrectly.", OutputFileMetadata);
+                    log.Diagnostic(DiagnosticBuilder.MissingOutputFile(sourcePath, OutputFileMetadata));
                     continue;
                 }
 
-                outputFile = Path.GetFullPath(outputFile);
-                if (outputOwners.TryGetValue(outputFile, out var owner))
+                if (!SourceFile.TryLoad(sourcePath, sourcePath, out var file, out var readError))
                 {
-                    Log.LogError(null, "EXP0902", null, sourcePath, 0, 0, 0, 0,
-                        "'{0}' and '{1}' would both generate '{2}': give one of them other 'OutputFile' metadata, or rename it.",
-                        owner, sourcePath, outputFile);
-                    continue;
-                }
-
-                outputOwners.Add(outputFile, sourcePath);
-                if (CompileOne(source, sourcePath, outputFile, out var changed))
-                {
-                    var item = new TaskItem(outputFile);
-                    item.SetMetadata(SourceMetadata, sourcePath);
-                    generated.Add(item);
-                    if (changed)
+                    // An up-to-date file that cannot be read now is left to the build that needs it.
+                    if (generate)
                     {
-                        written.Add(item);
+                        log.Diagnostic(readError!);
                     }
+
+                    continue;
                 }
+
+                items.Add((source, sourcePath, generate));
+                inputs.Add(new CompilationInput(file!, OptionsFor(source, sourcePath), generate));
             }
 
-            GeneratedFiles = generated.ToArray();
-            WrittenFiles = written.ToArray();
-            return !Log.HasLoggedErrors;
-        }
-
-        private bool CompileOne(ITaskItem source, string sourcePath, string outputFile, out bool changed)
-        {
-            changed = false;
-            SourceFile file;
-            try
+            var results = ExpirablesCompiler.Compile(inputs);
+            for (var i = 0; i < results.Count; i++)
             {
-                file = SourceFile.Load(sourcePath);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                Log.LogError(null, "EXP0903", null, sourcePath, 0, 0, 0, 0, "Cannot read the file: {0}", e.Message);
-                return false;
-            }
-
-            var options = new CompilerOptions
-            {
-                DefaultNamespace = NullIfEmpty(source.GetMetadata(NamespaceMetadata)) ?? NullIfEmpty(RootNamespace),
-                ClassName = NullIfEmpty(source.GetMetadata(ClassNameMetadata)),
-                LineDirectivePath = sourcePath,
-                EmitLineDirectives = EmitLineDirectives,
-            };
-
-            var result = ExpirablesCompiler.Compile(file, options);
-            foreach (var diagnostic in result.Diagnostics)
-            {
-                LogDiagnostic(diagnostic, sourcePath);
-            }
-
-            if (result.HasErrors || result.GeneratedCode is null)
-            {
-                return false;
-            }
-
-            try
-            {
-                changed = GeneratedFile.WriteIfChanged(outputFile, result.GeneratedCode);
-                var stampFile = source.GetMetadata(StampFileMetadata);
-                if (stampFile.Length != 0)
+                var (item, sourcePath, generate) = items[i];
+                var result = results[i];
+                foreach (var diagnostic in result.Diagnostics)
                 {
-                    Touch(stampFile);
+                    log.Diagnostic(diagnostic);
+                }
+
+                var stampFile = item.GetMetadata(StampFileMetadata);
+                if (result.HasErrors)
+                {
+                    // Never up to date while it has errors, also when only the project's other files changed.
+                    DeleteStamp(stampFile);
+
+                    continue;
+                }
+
+                if (generate && result.GeneratedCode is not null)
+                {
+                    WriteOutput(log, sourcePath, Path.GetFullPath(item.GetMetadata(OutputFileMetadata)), stampFile, result.GeneratedCode);
                 }
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                Log.LogError(null, "EXP0904", null, outputFile, 0, 0, 0, 0, "Cannot write the generated file: {0}", e.Message);
-                return false;
-            }
 
-            Log.LogMessage(MessageImportance.Normal, "ExpirableStore: {0} -> {1}{2}",
-                sourcePath, outputFile, changed ? string.Empty : " (unchanged)");
-            return true;
+            return !log.HasLoggedErrors;
         }
 
-        private void LogDiagnostic(Diagnostic diagnostic, string sourcePath)
+        private void DeleteStamp(string stampFile)
         {
-            var file = string.IsNullOrEmpty(diagnostic.FilePath) ? sourcePath : diagnostic.FilePath;
-            var endLine = ReportEndPositions ? diagnostic.EndLine : 0;
-            var endColumn = ReportEndPositions ? diagnostic.EndColumn : 0;
-            if (diagnostic.Severity == DiagnosticSeverity.Error)
+            try
             {
-                Log.LogError(null, diagnostic.Code, diagnostic.HelpUri, file,
-                    diagnostic.Line, diagnostic.Column, endLine, endColumn, "{0}", diagnostic.Message);
+                if (stampFile.Length != 0 && File.Exists(stampFile))
+                {
+                    File.Delete(stampFile);
+                }
             }
-            else
+            catch (Exception exception) when (FileSystemErrors.IsFileSystemError(exception))
             {
-                Log.LogWarning(null, diagnostic.Code, diagnostic.HelpUri, file,
-                    diagnostic.Line, diagnostic.Column, endLine, endColumn, "{0}", diagnostic.Message);
+                Log.LogWarning("ExpirableStore: cannot delete '{0}' ({1}): the next build may take the file for up to date", stampFile, exception.Message);
             }
         }
 
-        private static void Touch(string path)
+        private CompilerOptions OptionsFor(ITaskItem source, string sourcePath) => new()
         {
-            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (!string.IsNullOrEmpty(directory))
+            DefaultNamespace = NullIfEmpty(source.GetMetadata(NamespaceMetadata)) ?? NullIfEmpty(RootNamespace),
+            ClassName = NullIfEmpty(source.GetMetadata(ClassNameMetadata)),
+            LineDirectivePath = sourcePath,
+            EmitLineDirectives = EmitLineDirectives,
+        };
+
+        private static void WriteOutput(TaskLog log, string sourcePath, string outputFile, string stampFile, string code)
+        {
+            if (!GeneratedFile.TryWriteIfChanged(outputFile, code, out var written, out var writeError)
+                || !TryTouchStamp(stampFile, out writeError))
             {
-                Directory.CreateDirectory(directory);
+                log.Diagnostic(writeError!);
+                return;
             }
 
-            File.WriteAllText(path, string.Empty);
-            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+            log.Generated(sourcePath, outputFile, written);
         }
 
+        private static bool TryTouchStamp(string stampFile, out Diagnostic? error)
+        {
+            error = null;
+            return stampFile.Length == 0 || GeneratedFile.TryTouch(stampFile, out error);
+        }
 
         private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
     }

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using ExpirableStore.Cli.Tests.Support;
+using ExpirableStore.Tests.Support;
 using ExpirableStore.Compiler;
 using ExpirableStore.Compiler.Diagnostics;
 using NUnit.Framework;
@@ -11,7 +12,7 @@ namespace ExpirableStore.Cli.Tests;
 
 public sealed class CheckCommandTests
 {
-    private static readonly string SamplesParent = Path.GetDirectoryName(TestPaths.Samples)!;
+    private static readonly string SamplesParent = Path.GetDirectoryName(Expirablesc.Samples)!;
     private static readonly string MistakesPath = Path.Combine("expirables", "mistakes.expirables");
 
     // What a user sees for samples/expirables/mistakes.expirables: one diagnostic per mistake.
@@ -32,10 +33,10 @@ public sealed class CheckCommandTests
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.ToString());
         Assert.That(run.OutputLines.Select(l => l[..(l.IndexOf(" EXP", StringComparison.Ordinal) + 8)]), Is.EqualTo(ExpectedMistakes), run.ToString());
-        var mistakes = ExpirablesCompiler.Check(SourceFile.Load(Path.Combine(TestPaths.Samples, "mistakes.expirables")));
+        var mistakes = ExpirablesCompiler.Check(SourceFile.Load(Path.Combine(Expirablesc.Samples, "mistakes.expirables")));
         Assert.That(
             run.OutputLines,
-            Is.EqualTo(mistakes.Select(d => d.ToString().Replace(Path.Combine(TestPaths.Samples, "mistakes.expirables"), MistakesPath))),
+            Is.EqualTo(mistakes.Select(d => d.ToString().Replace(Path.Combine(Expirablesc.Samples, "mistakes.expirables"), MistakesPath))),
             "each line is the diagnostic's canonical form");
         Assert.That(run.Error, Does.Contain("4 files checked: 5 errors, 1 warning."));
     }
@@ -43,7 +44,7 @@ public sealed class CheckCommandTests
     [Test]
     public void Check_of_valid_files_prints_nothing_and_exits_0()
     {
-        var run = Expirablesc.Run(TestPaths.Samples, "check", "auth", "config.expirables", "fx-rates.expirables");
+        var run = Expirablesc.Run(Expirablesc.Samples, "check", "auth", "config.expirables", "fx-rates.expirables");
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
         Assert.That(run.Output, Is.Empty);
@@ -126,21 +127,12 @@ public sealed class CheckCommandTests
     public void An_unreadable_file_exits_2()
     {
         using var temp = new TempDirectory();
-        var file = temp.Write("locked.expirables", "expirable a < fetch S.A >\n");
-        File.SetUnixFileMode(file, UnixFileMode.None);
-        try
-        {
-            File.ReadAllBytes(file);
-            Assert.Ignore("this user can read a file without permissions (root)");
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        var file = temp.UnreadableFile("locked.expirables");
 
-        var run = Expirablesc.Run(temp.Path, "check", "locked.expirables");
+        var run = Expirablesc.Run(temp.Path, "check", file);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage), run.ToString());
-        Assert.That(run.Error, Does.Contain("cannot read 'locked.expirables'"));
+        Assert.That(run.Error, Does.Contain($"cannot read '{InputFilesDisplay(temp.Path, file)}'"));
     }
 
     [Test]
@@ -250,8 +242,11 @@ public sealed class CheckCommandTests
         Assert.That(json.RootElement.GetProperty("runs")[0].GetProperty("results").GetArrayLength(), Is.EqualTo(ExpectedMistakes.Length));
     }
 
+    private static string InputFilesDisplay(string currentDirectory, string file) =>
+        file.StartsWith(currentDirectory, StringComparison.Ordinal) ? Path.GetRelativePath(currentDirectory, file) : file;
+
     private static Diagnostic[] Expected() =>
-        ExpirablesCompiler.Check(SourceFile.Load(Path.Combine(TestPaths.Samples, "mistakes.expirables"))).ToArray();
+        ExpirablesCompiler.Check(SourceFile.Load(Path.Combine(Expirablesc.Samples, "mistakes.expirables"))).ToArray();
 
     private static string FileOf(string line) => line[..line.IndexOf('(')];
 }

@@ -2,6 +2,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using ExpirableStore.Cli.Tests.Support;
+using ExpirableStore.Tests.Support;
 using NUnit.Framework;
 
 namespace ExpirableStore.Cli.Tests;
@@ -100,7 +101,7 @@ public sealed class FormatCommandTests
         var run = Expirablesc.Run(temp.Path, "format");
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.ToString());
-        Assert.That(run.Output, Does.Contain("latin1.expirables: error: not valid UTF-8"));
+        Assert.That(run.OutputLines, Is.EqualTo(new[] { "latin1.expirables(1,7): error EXP0005: the file is not valid UTF-8: byte 0xE9 here is not UTF-8 text; save the file as UTF-8" }));
         Assert.That(File.ReadAllBytes(file), Is.EqualTo(bytes));
     }
 
@@ -118,7 +119,7 @@ public sealed class FormatCommandTests
     [Test]
     public void The_samples_are_formatted()
     {
-        var run = Expirablesc.Run(TestPaths.Samples, "format", "--check", "auth", "config.expirables", "fx-rates.expirables");
+        var run = Expirablesc.Run(Expirablesc.Samples, "format", "--check", "auth", "config.expirables", "fx-rates.expirables");
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
     }

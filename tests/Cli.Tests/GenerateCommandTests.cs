@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using ExpirableStore.Cli.Tests.Support;
+using ExpirableStore.Tests.Support;
 using ExpirableStore.Compiler;
 using NUnit.Framework;
 
@@ -13,8 +14,8 @@ public sealed class GenerateCommandTests
     public void Writes_one_file_per_input_into_a_new_folder()
     {
         using var temp = new TempDirectory();
-        var tokens = temp.Copy(Path.Combine(TestPaths.Samples, "auth", "Tokens.expirables"));
-        var rates = temp.Copy(Path.Combine(TestPaths.Samples, "fx-rates.expirables"));
+        var tokens = temp.Copy(Path.Combine(Expirablesc.Samples, "auth", "Tokens.expirables"));
+        var rates = temp.Copy(Path.Combine(Expirablesc.Samples, "fx-rates.expirables"));
 
         var run = Expirablesc.Run(temp.Path, "generate", "Tokens.expirables", "fx-rates.expirables", "-o", "out/generated", "--namespace", "Demo.Rates");
 
@@ -37,8 +38,8 @@ public sealed class GenerateCommandTests
     public void A_file_with_errors_gets_no_output_and_the_run_exits_1()
     {
         using var temp = new TempDirectory();
-        temp.Copy(Path.Combine(TestPaths.Samples, "config.expirables"));
-        temp.Copy(Path.Combine(TestPaths.Samples, "mistakes.expirables"));
+        temp.Copy(Path.Combine(Expirablesc.Samples, "config.expirables"));
+        temp.Copy(Path.Combine(Expirablesc.Samples, "mistakes.expirables"));
 
         var run = Expirablesc.Run(temp.Path, "generate", ".", "-o", "out");
 
@@ -56,7 +57,7 @@ public sealed class GenerateCommandTests
     public void A_namespace_option_that_is_not_a_dotted_name_is_bad_usage_and_nothing_is_written(string command, string ns)
     {
         using var temp = new TempDirectory();
-        temp.Copy(Path.Combine(TestPaths.Samples, "config.expirables"));
+        temp.Copy(Path.Combine(Expirablesc.Samples, "config.expirables"));
 
         var run = command == "generate"
             ? Expirablesc.Run(temp.Path, "generate", "config.expirables", "-o", "out", "--namespace", ns)
@@ -72,7 +73,7 @@ public sealed class GenerateCommandTests
     public void A_namespace_option_with_escaped_or_underscored_parts_is_accepted(string ns)
     {
         using var temp = new TempDirectory();
-        temp.Copy(Path.Combine(TestPaths.Samples, "config.expirables"));
+        temp.Copy(Path.Combine(Expirablesc.Samples, "config.expirables"));
 
         var run = Expirablesc.Run(temp.Path, "generate", "config.expirables", "-o", "out", "--namespace", ns);
 
@@ -82,7 +83,7 @@ public sealed class GenerateCommandTests
     [Test]
     public void The_output_folder_is_required()
     {
-        var run = Expirablesc.Run(TestPaths.Samples, "generate", "config.expirables");
+        var run = Expirablesc.Run(Expirablesc.Samples, "generate", "config.expirables");
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
         Assert.That(run.Error, Does.Contain("--output"));
@@ -106,7 +107,7 @@ public sealed class GenerateCommandTests
     public void An_unchanged_output_is_not_rewritten()
     {
         using var temp = new TempDirectory();
-        temp.Copy(Path.Combine(TestPaths.Samples, "config.expirables"));
+        temp.Copy(Path.Combine(Expirablesc.Samples, "config.expirables"));
         Assert.That(Expirablesc.Run(temp.Path, "generate", "config.expirables", "-o", "out").ExitCode, Is.Zero);
         var output = Path.Combine(temp.Path, "out", "config.g.cs");
         var stamp = new System.DateTime(2001, 1, 1, 0, 0, 0, System.DateTimeKind.Utc);

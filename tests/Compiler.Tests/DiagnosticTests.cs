@@ -61,7 +61,10 @@ public sealed class DiagnosticTests
             .SelectMany(f => Expectations(File.ReadAllText(f)))
             .Select(e => e.Code)
             .ToHashSet();
-        var untested = DiagnosticBuilder.All.Select(d => d.Code).Where(c => c != "EXP0199" && !tested.Contains(c));
+        // EXP0199 is the compiler failing (no input is meant to cause it); EXP09xx are reported by the
+        // MSBuild task and the CLI about files as a whole, and tested there.
+        var untested = DiagnosticBuilder.All.Select(d => d.Code)
+            .Where(c => c != "EXP0199" && !c.StartsWith("EXP09", StringComparison.Ordinal) && !tested.Contains(c));
         Assert.That(untested, Is.Empty);
     }
 

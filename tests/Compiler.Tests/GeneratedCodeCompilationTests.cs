@@ -10,34 +10,17 @@ namespace ExpirableStore.Compiler.Tests;
 
 /// <summary>
 /// The generated code is valid C#: it parses, it compiles against a stub of the runtime types of
-/// docs/generated-code-contract.md, and a C# error in user-written text is reported at the
+/// docs/generated-code-contract.md and against the real runtime with every warning an error (see
+/// <see cref="GeneratedCSharp"/>), and a C# error in user-written text is reported at the
 /// .expirables line and column through the #line directives.
 /// </summary>
 public sealed class GeneratedCodeCompilationTests
 {
-    private static readonly string[] SupportFiles = { "RuntimeStub.cs", "Fetchers.cs" };
-
-    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.CSharp10);
-
-    private static readonly string RuntimeAssemblyPath = typeof(global::ExpirableStore.ExpirableDefinition).Assembly.Location;
-
-    // The platform and the test's dependencies, without the real runtime (the stub stands in for it).
-    private static readonly Lazy<MetadataReference[]> References = new(() =>
-        ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-            .Split(Path.PathSeparator)
-            .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
-            .Where(p => !string.Equals(Path.GetFileName(p), Path.GetFileName(RuntimeAssemblyPath), StringComparison.OrdinalIgnoreCase))
-            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
-            .ToArray());
-
-    private static readonly Lazy<MetadataReference[]> RealRuntimeReferences = new(() =>
-        References.Value.Append(MetadataReference.CreateFromFile(RuntimeAssemblyPath)).ToArray());
-
     [TestCaseSource(typeof(GoldenTests), nameof(GoldenTests.Samples))]
     public void Generated_code_parses_without_syntax_errors(string fileName)
     {
         var code = GoldenTests.CompileSample(fileName).GeneratedCode!;
-        var tree = CSharpSyntaxTree.ParseText(code, ParseOptions);
+        var tree = GeneratedCSharp.Parse(code, "Generated.g.cs");
         Assert.That(tree.GetDiagnostics().Select(d => d.ToString()), Is.Empty);
     }
 
@@ -46,7 +29,7 @@ public sealed class GeneratedCodeCompilationTests
     {
         var trees = GoldenTests.Samples()
             .Select(c => (string)c.Arguments[0]!)
-            .Select(f => CSharpSyntaxTree.ParseText(GoldenTests.CompileSample(f).GeneratedCode!, ParseOptions, path: f + ".g.cs"))
+            .Select(f => CSharpSyntaxTree.ParseText(GoldenTests.CompileSample(f).GeneratedCode!, GeneratedCSharp.ParseOptions, path: f + ".g.cs"))
             .ToList();
 
         var diagnostics = Compile(trees);
@@ -59,7 +42,7 @@ public sealed class GeneratedCodeCompilationTests
     {
         var trees = GoldenTests.Samples()
             .Select(c => (string)c.Arguments[0]!)
-            .Select(f => CSharpSyntaxTree.ParseText(GoldenTests.CompileSample(f).GeneratedCode!, ParseOptions, path: f + ".g.cs"))
+            .Select(f => CSharpSyntaxTree.ParseText(GoldenTests.CompileSample(f).GeneratedCode!, GeneratedCSharp.ParseOptions, path: f + ".g.cs"))
             .ToList();
 
         var diagnostics = Compile(trees, realRuntime: true);
@@ -76,7 +59,7 @@ public sealed class GeneratedCodeCompilationTests
         var result = GoldenTests.CompileSample("Shapes.expirables", text);
         Assert.That(result.HasErrors, Is.False);
 
-        var diagnostics = Compile(new[] { CSharpSyntaxTree.ParseText(result.GeneratedCode!, ParseOptions, path: "Shapes.g.cs") }, realRuntime);
+        var diagnostics = Compile(new[] { CSharpSyntaxTree.ParseText(result.GeneratedCode!, GeneratedCSharp.ParseOptions, path: "Shapes.g.cs") }, realRuntime);
 
         Assert.That(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()), Is.Empty);
     }
@@ -97,7 +80,7 @@ public sealed class GeneratedCodeCompilationTests
         var result = GoldenTests.CompileSample("Odd.expirables", text);
         Assert.That(result.HasErrors, Is.False);
 
-        var diagnostics = Compile(new[] { CSharpSyntaxTree.ParseText(result.GeneratedCode!, ParseOptions, path: "Odd.g.cs") }, realRuntime: true);
+        var diagnostics = Compile(new[] { CSharpSyntaxTree.ParseText(result.GeneratedCode!, GeneratedCSharp.ParseOptions, path: "Odd.g.cs") }, realRuntime: true);
 
         Assert.That(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()), Is.Empty);
     }
@@ -157,7 +140,7 @@ public sealed class GeneratedCodeCompilationTests
         var source = new SourceFile(path, File.ReadAllText(TestData.PathOf("Golden", "Tokens.expirables"))
             .Replace("fetch Fx.FetchUsdKrw", "fetch Fx.Misspelt", StringComparison.Ordinal));
         var code = ExpirablesCompiler.Compile(source).GeneratedCode!;
-        var tree = CSharpSyntaxTree.ParseText(code, ParseOptions, path: "Tokens.g.cs");
+        var tree = CSharpSyntaxTree.ParseText(code, GeneratedCSharp.ParseOptions, path: "Tokens.g.cs");
         Assert.That(tree.GetDiagnostics(), Is.Empty);
 
         var error = Compile(new[] { tree }).Single(d => d.Severity == DiagnosticSeverity.Error);
@@ -172,27 +155,17 @@ public sealed class GeneratedCodeCompilationTests
         var code = ExpirablesCompiler.Compile(source).GeneratedCode!;
 
         Assert.That(code, Does.Not.Contain("#line"));
-        Assert.That(CSharpSyntaxTree.ParseText(code, ParseOptions).GetDiagnostics(), Is.Empty);
-        Assert.That(Compile(new[] { CSharpSyntaxTree.ParseText(code, ParseOptions) }).Where(d => d.Severity == DiagnosticSeverity.Error), Is.Empty);
+        Assert.That(CSharpSyntaxTree.ParseText(code, GeneratedCSharp.ParseOptions).GetDiagnostics(), Is.Empty);
+        Assert.That(Compile(new[] { CSharpSyntaxTree.ParseText(code, GeneratedCSharp.ParseOptions) }).Where(d => d.Severity == DiagnosticSeverity.Error), Is.Empty);
     }
 
     private static List<Diagnostic> CompileTokensVariant(string text, bool realRuntime)
     {
         var result = GoldenTests.CompileSample("Tokens.expirables", text);
         Assert.That(result.HasErrors, Is.False);
-        return Compile(new[] { CSharpSyntaxTree.ParseText(result.GeneratedCode!, ParseOptions, path: "Tokens.g.cs") }, realRuntime);
+        return Compile(new[] { CSharpSyntaxTree.ParseText(result.GeneratedCode!, GeneratedCSharp.ParseOptions, path: "Tokens.g.cs") }, realRuntime);
     }
 
-    private static List<Diagnostic> Compile(IEnumerable<SyntaxTree> generated, bool realRuntime = false)
-    {
-        var support = SupportFiles
-            .Where(f => !realRuntime || f != "RuntimeStub.cs")
-            .Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(TestData.PathOf("Roslyn", f)), ParseOptions, path: f));
-        var compilation = CSharpCompilation.Create(
-            "GeneratedCodeCheck",
-            generated.Concat(support),
-            realRuntime ? RealRuntimeReferences.Value : References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        return compilation.GetDiagnostics().Where(d => d.Severity != DiagnosticSeverity.Hidden).ToList();
-    }
+    private static List<Diagnostic> Compile(IEnumerable<SyntaxTree> generated, bool realRuntime = false) =>
+        GeneratedCSharp.Build(generated, realRuntime);
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using ExpirableStore.Compiler.Diagnostics;
 using ExpirableStore.Compiler.Semantics;
 using ExpirableStore.Compiler.Syntax;
@@ -43,6 +44,64 @@ public sealed class NamingAndDurationTests
         Assert.That(diagnostics, Is.Empty);
         Assert.That(value, Is.EqualTo(TimeSpan.FromMilliseconds(milliseconds)));
         Assert.That(Duration.Read(new DurationSyntax(Duration.Format(value!.Value), default), "t", diagnostics), Is.EqualTo(value));
+    }
+
+    // Counts whose product with the unit overflows a 64-bit number of milliseconds must not wrap
+    // around into range: 640511947004d is 2^64 ms plus about 4.7 hours.
+    [TestCase("640511947004d")]
+    [TestCase("106751991167301d")]
+    [TestCase("999999999999h")]
+    [TestCase("999999999999m")]
+    [TestCase("999999999999s")]
+    [TestCase("640511947004d1ms")]
+    [TestCase("365d999999999999ms")]
+    public void Durations_whose_milliseconds_overflow_are_out_of_range_not_wrapped(string text)
+    {
+        var diagnostics = new List<Diagnostic>();
+
+        Assert.That(Duration.Read(new DurationSyntax(text, default), "t.expirables", diagnostics), Is.Null);
+        Assert.That(diagnostics.Select(d => d.Code), Is.EqualTo(new[] { "EXP0004" }));
+    }
+
+    [Test]
+    public void Every_duration_is_in_range_exactly_when_its_exact_value_is()
+    {
+        var random = new Random(7);
+        var units = new[] { ("d", 86_400_000m), ("h", 3_600_000m), ("m", 60_000m), ("s", 1_000m), ("ms", 1m) };
+        var maximum = 365m * 86_400_000m;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var text = new System.Text.StringBuilder();
+            var exact = 0m;
+            foreach (var (unit, size) in units)
+            {
+                if (random.Next(3) != 0)
+                {
+                    continue;
+                }
+
+                // Counts of 1 to 18 digits: from small ones to ones far past any 64-bit product.
+                var digits = random.Next(1, 19);
+                var count = digits < 3 ? random.Next(0, 1000) : (decimal)(random.NextDouble() * Math.Pow(10, digits));
+                count = decimal.Truncate(count);
+                text.Append(count.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(unit);
+                exact += count * size;
+            }
+
+            if (text.Length == 0)
+            {
+                continue;
+            }
+
+            var diagnostics = new List<Diagnostic>();
+            var value = Duration.Read(new DurationSyntax(text.ToString(), default), "t.expirables", diagnostics);
+            var inRange = exact > 0 && exact <= maximum;
+            Assert.That(value is not null, Is.EqualTo(inRange), $"{text}: exact {exact} ms");
+            if (inRange)
+            {
+                Assert.That((decimal)value!.Value.TotalMilliseconds, Is.EqualTo(exact), text.ToString());
+            }
+        }
     }
 
     [TestCase("30", "EXP0003")]

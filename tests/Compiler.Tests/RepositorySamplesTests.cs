@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using ExpirableStore.Tests.Support;
 using NUnit.Framework;
 
 namespace ExpirableStore.Compiler.Tests;
@@ -13,11 +14,8 @@ public sealed class RepositorySamplesTests
 {
     public static IEnumerable<TestCaseData> Samples()
     {
-        var samples = Path.GetFullPath(Path.Combine(TestData.Directory, "..", "..", "samples"));
-        return Directory.Exists(samples)
-            ? Directory.GetFiles(samples, "*.expirables", SearchOption.AllDirectories).OrderBy(f => f, System.StringComparer.Ordinal)
-                .Select(f => new TestCaseData(f).SetName("Sample_" + Path.GetFileNameWithoutExtension(f)))
-            : Enumerable.Empty<TestCaseData>();
+        return Directory.GetFiles(Repository.PathOf("samples"), "*.expirables", SearchOption.AllDirectories).OrderBy(f => f, System.StringComparer.Ordinal)
+            .Select(f => new TestCaseData(f).SetName("Sample_" + Path.GetFileNameWithoutExtension(f)));
     }
 
     [TestCaseSource(nameof(Samples))]

@@ -1,6 +1,6 @@
 using System.Linq;
 using ExpirableStore.Compiler.Syntax;
-using ExpirableStore.Compiler.Syntax.Internal;
+using ExpirableStore.Compiler.Parsing.Internal;
 using NUnit.Framework;
 
 namespace ExpirableStore.Compiler.Tests;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
+using ExpirableStore.Tests.Support;
 using NUnit.Framework;
 
 namespace ExpirableStore.EndToEnd.Tests;
@@ -17,22 +18,19 @@ public sealed class PackagesFixture
 {
     public const string Version = "0.1.0";
 
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
+    private static TempDirectory? root;
 
     /// <summary>The temporary root: feed/, packages/ (the NuGet cache), tool/, and one folder per test project.</summary>
-    public static string Root { get; private set; } = string.Empty;
+    public static string Root => root?.Path ?? throw new InvalidOperationException("the packages fixture has not run");
 
     public static string Feed => Path.Combine(Root, "feed");
-
-    public static string RepositoryRoot { get; private set; } = string.Empty;
 
     public static IReadOnlyDictionary<string, string> Environment { get; private set; } = new Dictionary<string, string>();
 
     [OneTimeSetUp]
     public async Task PackAsync()
     {
-        RepositoryRoot = FindRepositoryRoot();
-        Root = Path.Combine(Path.GetTempPath(), "expirables-e2e-" + Guid.NewGuid().ToString("N")[..12]);
+        root = new TempDirectory("expirables-e2e");
         Directory.CreateDirectory(Feed);
         Directory.CreateDirectory(Path.Combine(Root, "packages"));
 
@@ -69,7 +67,7 @@ public sealed class PackagesFixture
         // Packing runs in the repository with the user's own package cache: the isolated cache is only
         // for the projects that consume the packages (restoring the repository's projects against it
         // would point their obj/project.assets.json at a folder this fixture deletes).
-        var library = await RepoDotnetAsync("pack", Path.Combine(RepositoryRoot, "src/Runtime/ExpirableStore.csproj"),
+        var library = await RepoDotnetAsync("pack", Repository.PathOf("src", "Runtime", "ExpirableStore.csproj"),
             "-c", "Release", "-o", Feed, "-nodeReuse:false");
         Assert.That(library.ExitCode, Is.Zero, library.ToString());
         Assert.That(File.Exists(Path.Combine(Feed, $"ExpirableStore.{Version}.nupkg")), Is.True,
@@ -77,7 +75,7 @@ public sealed class PackagesFixture
 
         // The tool package is checked by the test that installs it, so that the other tests still tell
         // their story when only the tool is broken.
-        ToolPack = await RepoDotnetAsync("pack", Path.Combine(RepositoryRoot, "src/Cli/ExpirableStore.Cli.csproj"),
+        ToolPack = await RepoDotnetAsync("pack", Repository.PathOf("src", "Cli", "ExpirableStore.Cli.csproj"),
             "-c", "Release", "-o", Feed, "-nodeReuse:false");
     }
 
@@ -87,22 +85,22 @@ public sealed class PackagesFixture
     [OneTimeTearDown]
     public void DeleteRoot()
     {
-        if (Root.Length != 0 && Directory.Exists(Root) && TestContext.Parameters.Get("KeepE2E", "false") != "true")
+        if (TestContext.Parameters.Get("KeepE2E", "false") != "true")
         {
-            Directory.Delete(Root, recursive: true);
+            root?.Dispose();
         }
     }
 
     /// <summary>Runs <c>dotnet</c> with the isolated package cache.</summary>
     internal static Task<ProcessResult> DotnetAsync(string workingDirectory, params string[] arguments) =>
-        ProcessRunner.RunAsync("dotnet", arguments, workingDirectory, Environment, CommandTimeout);
+        ProcessRunner.DotnetAsync(workingDirectory, arguments, Environment);
 
     private static Task<ProcessResult> RepoDotnetAsync(params string[] arguments) =>
-        ProcessRunner.RunAsync("dotnet", arguments, RepositoryRoot, new Dictionary<string, string>(), CommandTimeout);
+        ProcessRunner.DotnetAsync(Repository.Root, arguments);
 
     /// <summary>Runs any program with the isolated package cache.</summary>
     internal static Task<ProcessResult> RunAsync(string fileName, string workingDirectory, params string[] arguments) =>
-        ProcessRunner.RunAsync(fileName, arguments, workingDirectory, Environment, CommandTimeout);
+        ProcessRunner.RunAsync(fileName, arguments, workingDirectory, Environment);
 
     /// <summary>
     /// Creates a console project in a new folder under <see cref="Root"/> the way a user does
@@ -123,23 +121,10 @@ public sealed class PackagesFixture
 
     public static void CopyTestData(string testData, string directory)
     {
-        var source = Path.Combine(TestContext.CurrentContext.TestDirectory, "TestData", testData);
+        var source = Repository.PathOf("tests", "EndToEnd.Tests", "TestData", testData);
         foreach (var file in Directory.GetFiles(source))
         {
             File.Copy(file, Path.Combine(directory, Path.GetFileName(file)), overwrite: true);
         }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ExpirableStore.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ExpirableStore.sln not found above " + TestContext.CurrentContext.TestDirectory);
     }
 }

@@ -1,6 +1,5 @@
-using System.Collections.Generic;
-using System.IO;
 using System.Threading.Tasks;
+using ExpirableStore.Tests.Support;
 using NUnit.Framework;
 
 namespace ExpirableStore.EndToEnd.Tests;
@@ -12,13 +11,12 @@ public sealed class QuickstartTests
     [Test]
     public async Task Quickstart_runs_and_shows_each_kind_of_event()
     {
-        var project = Path.Combine(PackagesFixture.RepositoryRoot, "samples", "Quickstart");
+        var project = Repository.PathOf("samples", "Quickstart");
 
         // Release, like CI's solution build, so that this is an incremental build there. Six rounds: long
         // enough for an eager refresh (at ~2 s) and the clear (after round 6).
-        var run = await ProcessRunner.RunAsync("dotnet",
-            new[] { "run", "--project", project, "-c", "Release", "--", "--seconds", "6" },
-            PackagesFixture.RepositoryRoot, new Dictionary<string, string>(), System.TimeSpan.FromMinutes(5));
+        var run = await ProcessRunner.DotnetAsync(Repository.Root,
+            new[] { "run", "--project", project, "-c", "Release", "--", "--seconds", "6" });
 
         Assert.That(run.ExitCode, Is.Zero, run.ToString());
         Assert.That(run.Output, Does.Contain("access  github_access_token = gho_0001"), run.ToString());

@@ -1,9 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using System.Threading.Tasks;
+using ExpirableStore.Tests.Support;
 using NUnit.Framework;
 
 namespace ExpirableStore.MSBuild.Tests;
@@ -17,31 +18,25 @@ namespace ExpirableStore.MSBuild.Tests;
 [TestFixture]
 public sealed class TargetsTests
 {
-    private string root = string.Empty;
+    private TempDirectory root = null!;
 
     [OneTimeSetUp]
     public void CopyProjects()
     {
-        root = Path.Combine(Path.GetTempPath(), "expirables-targets-tests", Guid.NewGuid().ToString("N"));
-        CopyDirectory(Path.Combine(TestContext.CurrentContext.TestDirectory, "TestData", "Targets"), root);
+        root = new TempDirectory("expirables-targets-tests");
+        root.CopyDirectory(Repository.PathOf("tests", "MSBuild.Tasks.Tests", "TestData", "Targets"));
     }
 
     [OneTimeTearDown]
-    public void DeleteProjects()
-    {
-        if (Directory.Exists(root))
-        {
-            Directory.Delete(root, recursive: true);
-        }
-    }
+    public void DeleteProjects() => root.Dispose();
 
     [Test]
-    public void Defaults_compile_every_file_except_excluded_ones_into_obj_with_the_root_namespace()
+    public async Task Defaults_compile_every_file_except_excluded_ones_into_obj_with_the_root_namespace()
     {
-        var (exitCode, output, compile) = Generate("Defaults");
+        var (exitCode, output, compile) = await GenerateAsync("Defaults");
 
         Assert.That(exitCode, Is.Zero, output);
-        var generated = Path.Combine(root, "Defaults", "obj", "Debug", "net10.0", "expirables");
+        var generated = root.PathOf(Path.Combine("Defaults", "obj", "Debug", "net10.0", "expirables"));
         var tokens = Path.Combine(generated, "Tokens.g.cs");
         var nested = Path.Combine(generated, "sub", "Nested.g.cs");
         Assert.That(compile, Does.Contain(tokens).And.Contain(nested), output);
@@ -51,70 +46,69 @@ public sealed class TargetsTests
     }
 
     [Test]
-    public void Listed_items_with_metadata_and_another_output_path()
+    public async Task Listed_items_with_metadata_and_another_output_path()
     {
-        var (exitCode, output, compile) = Generate("Explicit");
+        var (exitCode, output, compile) = await GenerateAsync("Explicit");
 
         Assert.That(exitCode, Is.Zero, output);
-        var chosen = Path.Combine(root, "Explicit", "generated", "Chosen.g.cs");
+        var chosen = root.PathOf(Path.Combine("Explicit", "generated", "Chosen.g.cs"));
         Assert.That(compile.Where(c => c.EndsWith(".g.cs", StringComparison.Ordinal)), Is.EqualTo(new[] { chosen }), output);
         var text = File.ReadAllText(chosen);
         Assert.That(text, Does.Contain("namespace Custom.Space"));
         Assert.That(text, Does.Contain("class Renamed"));
-        Assert.That(File.Exists(Path.Combine(root, "Explicit", "generated", "NotListed.g.cs")), Is.False);
+        Assert.That(File.Exists(root.PathOf(Path.Combine("Explicit", "generated", "NotListed.g.cs"))), Is.False);
     }
 
     [Test]
-    public void An_error_fails_the_build_in_canonical_form_and_the_good_file_is_still_generated()
+    public async Task An_error_fails_the_build_in_canonical_form_and_the_good_file_is_still_generated()
     {
-        var (exitCode, output, _) = Generate("Broken");
+        var (exitCode, output, _) = await GenerateAsync("Broken");
 
         Assert.That(exitCode, Is.Not.Zero, output);
-        var bad = Path.Combine(root, "Broken", "Bad.expirables");
+        var bad = root.PathOf(Path.Combine("Broken", "Bad.expirables"));
         Assert.That(output, Does.Contain($"{bad}(2,11): error EXP0104: "), output);
-        Assert.That(File.Exists(Path.Combine(root, "Broken", "obj", "Debug", "net10.0", "expirables", "Good.g.cs")), Is.True);
-        Assert.That(File.Exists(Path.Combine(root, "Broken", "obj", "Debug", "net10.0", "expirables", "Bad.g.cs")), Is.False);
+        Assert.That(File.Exists(root.PathOf(Path.Combine("Broken", "obj", "Debug", "net10.0", "expirables", "Good.g.cs"))), Is.True);
+        Assert.That(File.Exists(root.PathOf(Path.Combine("Broken", "obj", "Debug", "net10.0", "expirables", "Bad.g.cs"))), Is.False);
+    }
+
+    [Test]
+    public async Task Two_files_generating_the_same_class_fail_the_build_until_one_is_renamed_also_on_partial_builds()
+    {
+        var tokens = root.PathOf(Path.Combine("Clash", "Tokens.expirables"));
+        File.WriteAllText(tokens, "module Other\nexpirable b < fetch S.B >\n");
+        var clean = await GenerateAsync("Clash");
+        Assert.That(clean.ExitCode, Is.Zero, clean.Output);
+
+        // One file changes so that both generate Clash.Tokens; the other one is up to date.
+        File.WriteAllText(tokens, "expirable b < fetch S.B >\n");
+        var clash = await GenerateAsync("Clash");
+        var again = await GenerateAsync("Clash");
+        File.WriteAllText(tokens, "module Renamed\nexpirable b < fetch S.B >\n");
+        var fixedAgain = await GenerateAsync("Clash");
+
+        foreach (var failed in new[] { clash, again })
+        {
+            Assert.That(failed.ExitCode, Is.Not.Zero, failed.Output);
+            Assert.That(System.Text.RegularExpressions.Regex.Count(failed.Output, @"\): error EXP0107: the class 'Clash\.Tokens' is also generated from"), Is.EqualTo(1), failed.Output);
+        }
+
+        Assert.That(fixedAgain.ExitCode, Is.Zero, fixedAgain.Output);
     }
 
     /// <summary>Runs the generation target and returns the exit code, the log and the final Compile items.</summary>
-    private (int ExitCode, string Output, string[] Compile) Generate(string project)
+    private async Task<(int ExitCode, string Output, string[] Compile)> GenerateAsync(string project)
     {
-        var directory = Path.Combine(root, project);
+        var directory = root.PathOf(project);
         var tasksAssembly = Path.Combine(TestContext.CurrentContext.TestDirectory, "ExpirableStore.MSBuild.Tasks.dll");
-        var buildFolder = Path.Combine(FindRepositoryRoot(), "src", "MSBuild.Tasks", "build") + Path.DirectorySeparatorChar;
+        var buildFolder = Repository.PathOf("src", "MSBuild.Tasks", "build") + Path.DirectorySeparatorChar;
         var resultFile = Path.Combine(directory, "compile-items.json");
 
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
+        var run = await ProcessRunner.DotnetAsync(directory, new[]
         {
             "msbuild", "-restore", "-t:ExpirablesGenerate", "-nodeReuse:false", "-v:n", "-clp:NoSummary",
             "-p:ExpirablesBuildFolder=" + buildFolder, "-p:ExpirablesTasksAssembly=" + tasksAssembly,
             "-getItem:Compile", "-getResultOutputFile:" + resultFile,
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // 'dotnet test' points nested builds at its own MSBuild through these variables: drop them.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)
-                                                             || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.That(process.WaitForExit(TimeSpan.FromMinutes(3)), Is.True, "dotnet msbuild did not finish in 3 minutes");
-        var output = stdout.Result + stderr.Result;
+        }, timeout: TimeSpan.FromMinutes(3));
 
         var compile = new List<string>();
         if (File.Exists(resultFile))
@@ -126,29 +120,6 @@ public sealed class TargetsTests
             }
         }
 
-        return (process.ExitCode, output, compile.ToArray());
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ExpirableStore.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ExpirableStore.sln not found above " + TestContext.CurrentContext.TestDirectory);
-    }
-
-    private static void CopyDirectory(string source, string destination)
-    {
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(destination, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
+        return (run.ExitCode, run.Output, compile.ToArray());
     }
 }

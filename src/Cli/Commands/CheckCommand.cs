@@ -6,6 +6,7 @@ using System.Linq;
 using ExpirableStore.Cli.Reports;
 using ExpirableStore.Compiler;
 using ExpirableStore.Compiler.Diagnostics;
+using ExpirableStore.Compiler.Emit;
 
 namespace ExpirableStore.Cli.Commands;
 
@@ -27,6 +28,7 @@ internal static class CheckCommand
             Description = "Report warnings as errors, and fail on them.",
         };
         var ns = CommonOptions.Namespace();
+        var standardInputName = CommonOptions.StandardInputName();
         var output = new Option<string?>("--output", "-o")
         {
             Description = "Write the report to this file instead of standard output.",
@@ -40,6 +42,7 @@ internal static class CheckCommand
             warnAsError,
             ns,
             output,
+            standardInputName,
         };
         command.SetAction(result => Run(
             context,
@@ -47,19 +50,14 @@ internal static class CheckCommand
             result.GetValue(format) ?? "text",
             result.GetValue(warnAsError),
             result.GetValue(ns),
-            result.GetValue(output)));
+            result.GetValue(output),
+            result.GetValue(standardInputName)));
         return command;
     }
 
-    private static int Run(CliContext context, string[] paths, string format, bool warningsAsErrors, string? defaultNamespace, string? outputFile)
+    private static int Run(CliContext context, string[] paths, string format, bool warningsAsErrors, string? defaultNamespace, string? outputFile, string? standardInputName)
     {
-        var (files, problems) = InputFiles.Resolve(paths, context.CurrentDirectory);
-        foreach (var problem in problems)
-        {
-            context.Fail(problem);
-        }
-
-        if (problems.Count > 0)
+        if (!InputFiles.TryResolve(context, paths, standardInputName, out var files))
         {
             return ExitCodes.Usage;
         }
@@ -67,17 +65,22 @@ internal static class CheckCommand
         var options = new CompilerOptions { DefaultNamespace = defaultNamespace };
         var diagnostics = new List<Diagnostic>();
         var unreadable = false;
+        // The files of one run are checked as one project, as the build compiles a project's files
+        // together: two of them generating the same class is an error here too.
+        var inputs = new List<CompilationInput>();
         foreach (var file in files)
         {
-            var source = SourceReader.TryLoad(file, context);
+            var source = context.Load(file);
             if (source is null)
             {
                 unreadable = true;
                 continue;
             }
 
-            diagnostics.AddRange(ExpirablesCompiler.Check(source, options));
+            inputs.Add(new CompilationInput(source, options));
         }
+
+        diagnostics.AddRange(ExpirablesCompiler.Check(inputs));
 
         if (!TryWriteReport(context, outputFile, writer =>
             {
@@ -122,23 +125,14 @@ internal static class CheckCommand
             return true;
         }
 
-        var path = Path.GetFullPath(outputFile, context.CurrentDirectory);
-        try
+        using var report = new StringWriter { NewLine = "\n" };
+        write(report);
+        if (!GeneratedFile.TryWriteIfChanged(Path.GetFullPath(outputFile, context.CurrentDirectory), report.ToString(), out _, out var error))
         {
-            var directory = Path.GetDirectoryName(path);
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-
-            using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
-            write(writer);
-            return true;
-        }
-        catch (Exception exception) when (SourceReader.IsReadFailure(exception))
-        {
-            context.Fail($"cannot write '{path}': {exception.Message}");
+            context.Fail(error!.Message);
             return false;
         }
+
+        return true;
     }
 }

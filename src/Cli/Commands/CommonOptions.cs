@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ExpirableStore.Compiler.Semantics;
 
 namespace ExpirableStore.Cli.Commands;
 
@@ -7,8 +8,14 @@ internal static class CommonOptions
 {
     public static Argument<string[]> Paths(string description, bool required = false) => new("PATH")
     {
-        Description = description,
+        Description = description + " '-' is standard input.",
         Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
+    };
+
+    public static Option<string?> StandardInputName() => new("--stdin-name")
+    {
+        Description = "The file name standard input ('-') stands for: what diagnostics name it, and what the class is named after.",
+        HelpName = "NAME",
     };
 
     public static Option<string?> Namespace()
@@ -23,33 +30,11 @@ internal static class CommonOptions
         option.Validators.Add(result =>
         {
             var value = result.GetValueOrDefault<string?>();
-            if (value is not null && !IsDottedName(value))
+            if (value is not null && !Naming.TryParseDottedName(value, out _))
             {
-                result.AddError($"--namespace '{value}' is not a namespace: expected names separated by dots, each [A-Za-z_][A-Za-z0-9_]* with an optional leading '@', such as MyApp.Auth");
+                result.AddError($"--namespace '{value}' is not a namespace: expected C# names separated by dots, each with an optional leading '@', such as MyApp.Auth");
             }
         });
         return option;
-    }
-
-    private static bool IsDottedName(string value)
-    {
-        foreach (var part in value.Split('.'))
-        {
-            var name = part.StartsWith('@') ? part.Substring(1) : part;
-            if (name.Length == 0 || !(char.IsAsciiLetter(name[0]) || name[0] == '_'))
-            {
-                return false;
-            }
-
-            foreach (var c in name)
-            {
-                if (!char.IsAsciiLetterOrDigit(c) && c != '_')
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
     }
 }

@@ -1,7 +1,8 @@
 using System;
 using System.CommandLine;
-using System.IO;
+using ExpirableStore.Compiler;
 using ExpirableStore.Compiler.Diagnostics;
+using ExpirableStore.Compiler.Emit;
 using ExpirableStore.Compiler.Formatting;
 
 namespace ExpirableStore.Cli.Commands;
@@ -16,25 +17,21 @@ internal static class FormatCommand
         {
             Description = "Change nothing; list the files that are not formatted and fail if there are any.",
         };
+        var standardInputName = CommonOptions.StandardInputName();
 
-        var command = new Command("format", "Rewrite .expirables files in the canonical layout, keeping every comment.")
+        var command = new Command("format", "Rewrite .expirables files in the canonical layout, keeping every comment; standard input ('-') is written formatted to standard output.")
         {
             paths,
             check,
+            standardInputName,
         };
-        command.SetAction(result => Run(context, result.GetValue(paths) ?? Array.Empty<string>(), result.GetValue(check)));
+        command.SetAction(result => Run(context, result.GetValue(paths) ?? Array.Empty<string>(), result.GetValue(check), result.GetValue(standardInputName)));
         return command;
     }
 
-    private static int Run(CliContext context, string[] paths, bool checkOnly)
+    private static int Run(CliContext context, string[] paths, bool checkOnly, string? standardInputName)
     {
-        var (files, problems) = InputFiles.Resolve(paths, context.CurrentDirectory);
-        foreach (var problem in problems)
-        {
-            context.Fail(problem);
-        }
-
-        if (problems.Count > 0)
+        if (!InputFiles.TryResolve(context, paths, standardInputName, out var files))
         {
             return ExitCodes.Usage;
         }
@@ -44,51 +41,50 @@ internal static class FormatCommand
         var changed = 0;
         foreach (var file in files)
         {
-            var raw = SourceReader.TryLoadRaw(file, context, out var notUtf8);
-            if (notUtf8)
-            {
-                context.Output.WriteLine($"{file.DisplayPath}: error: not valid UTF-8; not formatted");
-                withErrors++;
-                continue;
-            }
-
-            if (raw is null)
+            var source = context.Load(file);
+            if (source is null)
             {
                 unusable = true;
                 continue;
             }
 
-            var result = ExpirablesFormatter.Format(raw.Source);
+            var result = ExpirablesFormatter.Format(source);
             if (result.HasErrors)
             {
-                DiagnosticFormatter.WriteCanonical(context.Output, result.Diagnostics);
+                // Standard output of 'format -' is the formatted text only: an editor replaces its buffer with it.
+                DiagnosticFormatter.WriteCanonical(file.IsStandardInput ? context.Error : context.Output, result.Diagnostics);
                 withErrors++;
                 continue;
             }
 
-            var bytes = SourceReader.Encode(result.FormattedText!, raw.HasBom);
-            if (bytes.AsSpan().SequenceEqual(raw.Bytes))
+            // Text read from a file is decoded exactly, so the same text means the same bytes.
+            var isChanged = !string.Equals(result.FormattedText, source.Text, StringComparison.Ordinal);
+            changed += isChanged ? 1 : 0;
+            if (file.IsStandardInput && !checkOnly)
+            {
+                context.Output.Write(result.FormattedText);
+                continue;
+            }
+
+            if (!isChanged)
             {
                 continue;
             }
 
-            changed++;
             if (checkOnly)
             {
                 context.Output.WriteLine(file.DisplayPath);
                 continue;
             }
 
-            try
+            if (!GeneratedFile.TryWriteIfChanged(file.FullPath, source.Encode(result.FormattedText!), out _, out var writeError))
             {
-                File.WriteAllBytes(file.FullPath, bytes);
-                context.Output.WriteLine(file.DisplayPath);
-            }
-            catch (Exception exception) when (SourceReader.IsReadFailure(exception))
-            {
-                context.Fail($"cannot write '{file.DisplayPath}': {exception.Message}");
+                context.Fail(writeError!.Message);
                 unusable = true;
+                continue;
             }
+
+            context.Output.WriteLine(file.DisplayPath);
         }
 
         var errors = withErrors == 0 ? string.Empty : $"; {Files(withErrors)} not formatted because of errors";

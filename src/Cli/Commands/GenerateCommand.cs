@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
-using System.Text;
 using ExpirableStore.Compiler;
 using ExpirableStore.Compiler.Diagnostics;
 using ExpirableStore.Compiler.Emit;
@@ -13,17 +12,17 @@ namespace ExpirableStore.Cli.Commands;
 /// <summary><c>expirablesc generate PATH... -o DIR</c>: writes one <c>&lt;File&gt;.g.cs</c> per input.</summary>
 internal static class GenerateCommand
 {
-
     public static Command Create(CliContext context)
     {
         var paths = CommonOptions.Paths("Files, directories (searched recursively for *.expirables) or globs.", required: true);
         var output = new Option<string>("--output", "-o")
         {
-            Description = "The folder to write the generated C# files to; created if missing.",
+            Description = "The folder to write the generated C# files to; created if missing. Files found in a directory or by a glob keep their folders below it.",
             HelpName = "DIR",
             Required = true,
         };
         var ns = CommonOptions.Namespace();
+        var standardInputName = CommonOptions.StandardInputName();
         var noLines = new Option<bool>("--no-line-directives")
         {
             Description = "Do not map C# errors back to the .expirables file with #line directives.",
@@ -35,37 +34,39 @@ internal static class GenerateCommand
             output,
             ns,
             noLines,
+            standardInputName,
         };
         command.SetAction(result => Run(
             context,
             result.GetValue(paths) ?? Array.Empty<string>(),
             result.GetValue(output)!,
             result.GetValue(ns),
-            !result.GetValue(noLines)));
+            !result.GetValue(noLines),
+            result.GetValue(standardInputName)));
         return command;
     }
 
-    private static int Run(CliContext context, string[] paths, string outputDirectory, string? defaultNamespace, bool lineDirectives)
+    private static int Run(CliContext context, string[] paths, string outputDirectory, string? defaultNamespace, bool lineDirectives, string? standardInputName)
     {
-        var (files, problems) = InputFiles.Resolve(paths, context.CurrentDirectory);
-        foreach (var problem in problems)
-        {
-            context.Fail(problem);
-        }
-
-        if (problems.Count > 0)
+        if (!InputFiles.TryResolve(context, paths, standardInputName, out var files))
         {
             return ExitCodes.Usage;
         }
 
-        // Two inputs named alike would overwrite each other's output: refuse before writing anything.
-        var clashes = files
-            .GroupBy(f => Path.GetFileNameWithoutExtension(f.FullPath) + ".g.cs", StringComparer.OrdinalIgnoreCase)
-            .Where(g => g.Count() > 1)
-            .ToList();
+        if (standardInputName is null && files.Any(f => f.IsStandardInput))
+        {
+            context.Fail("generate names each output after its input: with '-', give the name standard input stands for with --stdin-name");
+            return ExitCodes.Usage;
+        }
+
+        var directory = Path.GetFullPath(outputDirectory, context.CurrentDirectory);
+        var targets = files.Select(f => GeneratedOutputs.PathFor(f.FullPath, directory, f.RelativeDirectory)).ToArray();
+
+        // Two inputs that would overwrite each other's output: refuse before writing anything.
+        var clashes = GeneratedOutputs.FindClashes(files.Select((f, i) => (f.DisplayPath, targets[i])));
         foreach (var clash in clashes)
         {
-            context.Fail($"{string.Join(" and ", clash.Select(f => "'" + f.DisplayPath + "'"))} would all be generated into '{clash.Key}'; generate them into different folders");
+            context.Fail(clash.Message);
         }
 
         if (clashes.Count > 0)
@@ -73,37 +74,44 @@ internal static class GenerateCommand
             return ExitCodes.Usage;
         }
 
-        var directory = Path.GetFullPath(outputDirectory, context.CurrentDirectory);
         try
         {
             Directory.CreateDirectory(directory);
         }
-        catch (Exception exception) when (SourceReader.IsReadFailure(exception))
+        catch (Exception exception) when (FileSystemErrors.IsFileSystemError(exception))
         {
             context.Fail($"cannot create '{outputDirectory}': {exception.Message}");
             return ExitCodes.Usage;
         }
 
-        var diagnostics = new List<Diagnostic>();
+        // The files of one run are compiled as one project (see check).
         var unusable = false;
-        var failed = false;
-        var written = 0;
-        foreach (var file in files)
+        var inputs = new List<(CompilationInput Input, string Target)>();
+        for (var i = 0; i < files.Count; i++)
         {
-            var source = SourceReader.TryLoad(file, context);
+            var source = context.Load(files[i]);
             if (source is null)
             {
                 unusable = true;
                 continue;
             }
 
-            var result = ExpirablesCompiler.Compile(source, new CompilerOptions
+            inputs.Add((new CompilationInput(source, new CompilerOptions
             {
                 DefaultNamespace = defaultNamespace,
                 // The absolute path, so that the C# compiler finds the file wherever the output goes.
-                LineDirectivePath = file.FullPath,
+                LineDirectivePath = files[i].FullPath,
                 EmitLineDirectives = lineDirectives,
-            });
+            }), targets[i]));
+        }
+
+        var results = ExpirablesCompiler.Compile(inputs.Select(i => i.Input).ToArray());
+        var diagnostics = new List<Diagnostic>();
+        var failed = false;
+        var written = 0;
+        for (var i = 0; i < results.Count; i++)
+        {
+            var result = results[i];
             DiagnosticFormatter.WriteCanonical(context.Output, result.Diagnostics);
             diagnostics.AddRange(result.Diagnostics);
             if (result.GeneratedCode is null)
@@ -112,18 +120,14 @@ internal static class GenerateCommand
                 continue;
             }
 
-            var target = Path.Combine(directory, result.OutputFileName);
-            try
+            if (!GeneratedFile.TryWriteIfChanged(inputs[i].Target, result.GeneratedCode, out _, out var writeError))
             {
-                GeneratedFile.WriteIfChanged(target, result.GeneratedCode);
-
-                written++;
-            }
-            catch (Exception exception) when (SourceReader.IsReadFailure(exception))
-            {
-                context.Fail($"cannot write '{target}': {exception.Message}");
+                context.Fail(writeError!.Message);
                 unusable = true;
+                continue;
             }
+
+            written++;
         }
 
         context.Error.WriteLine(DiagnosticFormatter.FormatSummary(files.Count, diagnostics, verb: "compiled")

@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 
 namespace ExpirableStore.Compiler.Diagnostics;
 
@@ -18,8 +17,10 @@ public sealed class Diagnostic : IEquatable<Diagnostic>
         int column,
         int endLine,
         int endColumn,
-        string message)
+        string message,
+        int offset = -1)
     {
+        Offset = offset;
         Code = code;
         Severity = severity;
         FilePath = filePath;
@@ -39,10 +40,10 @@ public sealed class Diagnostic : IEquatable<Diagnostic>
     /// <summary>The path of the file, as given in <see cref="SourceFile.Path"/>.</summary>
     public string FilePath { get; }
 
-    /// <summary>The 1-based line of the start of the offending token.</summary>
+    /// <summary>The 1-based line of the start of the offending token; 0 for a diagnostic about the whole file.</summary>
     public int Line { get; }
 
-    /// <summary>The 1-based column (in UTF-16 code units) of the start of the offending token.</summary>
+    /// <summary>The 1-based column (in UTF-16 code units) of the start of the offending token; 0 for a diagnostic about the whole file.</summary>
     public int Column { get; }
 
     /// <summary>The 1-based line of the end of the offending token.</summary>
@@ -50,6 +51,9 @@ public sealed class Diagnostic : IEquatable<Diagnostic>
 
     /// <summary>The 1-based column just past the end of the offending token (exclusive).</summary>
     public int EndColumn { get; }
+
+    /// <summary>The character offset of the start in the file's text; -1 for a diagnostic about the whole file.</summary>
+    internal int Offset { get; }
 
     /// <summary>What is wrong, and what was expected.</summary>
     public string Message { get; }
@@ -62,18 +66,9 @@ public sealed class Diagnostic : IEquatable<Diagnostic>
 
     /// <summary>
     /// The canonical form that MSBuild and every IDE understand:
-    /// <c>path(3,17): error EXP0104: message</c>.
+    /// <c>path(3,17): error EXP0104: message</c> (see <see cref="DiagnosticFormatter.FormatCanonical"/>).
     /// </summary>
-    public override string ToString() =>
-        string.Format(
-            CultureInfo.InvariantCulture,
-            "{0}({1},{2}): {3} {4}: {5}",
-            FilePath,
-            Line,
-            Column,
-            Severity == DiagnosticSeverity.Error ? "error" : "warning",
-            Code,
-            Message);
+    public override string ToString() => DiagnosticFormatter.FormatCanonical(this);
 
     /// <inheritdoc />
     public bool Equals(Diagnostic? other) =>

@@ -33,8 +33,9 @@ public static class DiagnosticFormatter
         severity == DiagnosticSeverity.Error ? "error" : "warning";
 
     /// <summary>
-    /// One diagnostic in the canonical form <c>path(line,column): error CODE: message</c>. A message
-    /// spread over several lines is joined into one, so that every diagnostic is one line of output.
+    /// One diagnostic in the canonical form <c>path(line,column): error CODE: message</c>, or
+    /// <c>path: error CODE: message</c> for one about the whole file. A message spread over several
+    /// lines is joined into one, so that every diagnostic is one line of output.
     /// </summary>
     public static string FormatCanonical(Diagnostic diagnostic, bool warningsAsErrors = false)
     {
@@ -43,15 +44,10 @@ public static class DiagnosticFormatter
             throw new ArgumentNullException(nameof(diagnostic));
         }
 
-        return string.Format(
-            CultureInfo.InvariantCulture,
-            "{0}({1},{2}): {3} {4}: {5}",
-            diagnostic.FilePath,
-            diagnostic.Line,
-            diagnostic.Column,
-            SeverityWord(EffectiveSeverity(diagnostic, warningsAsErrors)),
-            diagnostic.Code,
-            OneLine(diagnostic.Message));
+        var location = diagnostic.Line == 0
+            ? diagnostic.FilePath
+            : string.Format(CultureInfo.InvariantCulture, "{0}({1},{2})", diagnostic.FilePath, diagnostic.Line, diagnostic.Column);
+        return location + ": " + SeverityWord(EffectiveSeverity(diagnostic, warningsAsErrors)) + " " + diagnostic.Code + ": " + OneLine(diagnostic.Message);
     }
 
     /// <summary>Writes each diagnostic on its own line, in the canonical form.</summary>

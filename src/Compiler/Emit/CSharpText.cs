@@ -31,9 +31,60 @@ internal static class CSharpText
         builder.Append('"');
     }
 
-    /// <summary>Text for an XML doc comment.</summary>
-    public static string XmlText(string value) =>
-        value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\r", " ").Replace("\n", " ");
+    /// <summary>Whether C# ends a line at <paramref name="c"/> (in a comment, a directive, a string).</summary>
+    public static bool IsLineTerminator(char c) => c is '\r' or '\n' or '\u0085' or '\u2028' or '\u2029';
+
+    /// <summary>
+    /// Text for a <c>//</c> comment: a line terminator would end the comment (the rest becoming
+    /// code), so each is a space; a character UTF-8 cannot hold (a lone surrogate) is U+FFFD.
+    /// </summary>
+    public static string CommentText(string value)
+    {
+        var builder = new StringBuilder(value.Length);
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (IsLineTerminator(c))
+            {
+                builder.Append(' ');
+            }
+            else if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                builder.Append(c).Append(value[++i]);
+            }
+            else
+            {
+                builder.Append(char.IsSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// Text for an XML doc comment: <see cref="CommentText"/>, with the XML markup characters as
+    /// entities and the characters XML 1.0 cannot hold (controls, U+FFFE, U+FFFF) as U+FFFD, so that
+    /// a project that checks its documentation (CS1570) gets no warning.
+    /// </summary>
+    public static string XmlText(string value)
+    {
+        var text = CommentText(value);
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '&': builder.Append("&amp;"); break;
+                case '<': builder.Append("&lt;"); break;
+                case '>': builder.Append("&gt;"); break;
+                default:
+                    builder.Append((c < 0x20 && c != '\t') || c is '\uFFFE' or '\uFFFF' ? '\uFFFD' : c);
+                    break;
+            }
+        }
+
+        return builder.ToString();
+    }
 
     private static void AppendEscaped(StringBuilder builder, char c)
     {

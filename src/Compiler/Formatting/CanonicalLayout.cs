@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Text;
 using Antlr4.Runtime;
 using ExpirableStore.Compiler.Syntax;
-using ExpirableStore.Compiler.Syntax.Internal;
+using ExpirableStore.Compiler.Parsing.Internal;
 
 namespace ExpirableStore.Compiler.Formatting;
 
@@ -175,25 +175,7 @@ internal sealed class CanonicalLayout
         }
 
         // A blank line wanted before the next item goes before its leading comments, which belong to it.
-        var blankPending = wanted == Separator.BlankLine;
-        for (var i = 0; i < comments.Count; i++)
-        {
-            var (comment, newlinesBefore) = comments[i];
-            var followsLineComment = i > 0 && IsLineComment(comments[i - 1].Comment);
-            if (newlinesBefore == 0 && !followsLineComment)
-            {
-                _output.Append(' ');
-            }
-            else
-            {
-                var blank = atLineLevel && (blankPending || newlinesBefore >= 2);
-                blankPending = false;
-                NewLine(blank);
-                Indent(atLineLevel ? placement.CommentIndent : placement.ContinuationIndent);
-            }
-
-            _output.Append(NormalizeComment(comment.Text));
-        }
+        var blankPending = EmitComments(comments, atLineLevel, wanted == Separator.BlankLine, placement.CommentIndent, placement.ContinuationIndent);
 
         var mustBreak = IsLineComment(comments[comments.Count - 1].Comment) || newlinesBeforeToken > 0;
         if (atLineLevel)
@@ -225,6 +207,14 @@ internal sealed class CanonicalLayout
             return;
         }
 
+        EmitComments(comments, atLineLevel: true, blankPending: false, lineIndent: 0, continuationIndent: 0);
+        _output.Append('\n');
+    }
+
+    // The comments of a gap, each after a space on the line before it or on a line of its own (a
+    // blank line kept before it at line level). Returns whether the pending blank line is still owed.
+    private bool EmitComments(List<(IToken Comment, int NewlinesBefore)> comments, bool atLineLevel, bool blankPending, int lineIndent, int continuationIndent)
+    {
         for (var i = 0; i < comments.Count; i++)
         {
             var (comment, newlinesBefore) = comments[i];
@@ -235,13 +225,15 @@ internal sealed class CanonicalLayout
             }
             else
             {
-                NewLine(newlinesBefore >= 2);
+                NewLine(atLineLevel && (blankPending || newlinesBefore >= 2));
+                blankPending = false;
+                Indent(atLineLevel ? lineIndent : continuationIndent);
             }
 
             _output.Append(NormalizeComment(comment.Text));
         }
 
-        _output.Append('\n');
+        return blankPending;
     }
 
     private void NewLine(bool blank)
@@ -336,7 +328,7 @@ internal sealed class CanonicalLayout
             else if (declaration.Type is { } type && offset >= type.Span.Start && offset < type.Span.End)
             {
                 var separator = offset == type.Span.Start ? Separator.Space
-                    : NeedsSpaceInType(previous!.Type, token.Type) ? Separator.Space : Separator.None;
+                    : TypeSpacing.NeedsSpaceBetween(previous!.Type, token.Type) ? Separator.Space : Separator.None;
                 Set(token, new Placement(separator, 0));
             }
             else if (!opened && token.Type == ExpirablesLexer.LT && offset >= bodyStart)
@@ -379,22 +371,9 @@ internal sealed class CanonicalLayout
         }
     }
 
-    // The spacing of TypeSyntax.Text: a space after a separating comma and before a tuple element's name.
-    private static bool NeedsSpaceInType(int previous, int next)
-    {
-        if (previous == ExpirablesLexer.COMMA)
-        {
-            return next != ExpirablesLexer.COMMA && next != ExpirablesLexer.RBRACKET;
-        }
-
-        return (next == ExpirablesLexer.IDENTIFIER || next == ExpirablesLexer.ESCAPED_IDENTIFIER)
-            && previous != ExpirablesLexer.DOT && previous != ExpirablesLexer.LT && previous != ExpirablesLexer.LPAREN
-            && previous != ExpirablesLexer.GLOBAL_ALIAS;
-    }
-
     private bool HasComment(TextSpan span)
     {
-        var first = FirstStartingAtOrAfter(_comments, span.Start);
+        var first = TokenSearch.FirstStartingAtOrAfter(_comments, span.Start);
         return first < _comments.Count && _comments[first].StartIndex < span.End;
     }
 
@@ -402,32 +381,12 @@ internal sealed class CanonicalLayout
     private List<IToken> TokensIn(int start, int end)
     {
         var tokens = new List<IToken>();
-        for (var i = FirstStartingAtOrAfter(_significant, start); i < _significant.Count && _significant[i].StartIndex < end; i++)
+        for (var i = TokenSearch.FirstStartingAtOrAfter(_significant, start); i < _significant.Count && _significant[i].StartIndex < end; i++)
         {
             tokens.Add(_significant[i]);
         }
 
         return tokens;
-    }
-
-    private static int FirstStartingAtOrAfter(List<IToken> tokens, int offset)
-    {
-        var low = 0;
-        var high = tokens.Count;
-        while (low < high)
-        {
-            var middle = low + ((high - low) / 2);
-            if (tokens[middle].StartIndex < offset)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        return low;
     }
 
     private void Set(IToken token, Placement placement) => _placements[token.TokenIndex] = placement;

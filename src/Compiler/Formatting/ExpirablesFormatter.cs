@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using ExpirableStore.Compiler.Diagnostics;
 using ExpirableStore.Compiler.Syntax;
-using ExpirableStore.Compiler.Syntax.Internal;
+using ExpirableStore.Compiler.Parsing.Internal;
 
 namespace ExpirableStore.Compiler.Formatting;
 
@@ -15,7 +15,7 @@ namespace ExpirableStore.Compiler.Formatting;
 public static class ExpirablesFormatter
 {
     /// <summary>
-    /// Formats one file. A file with syntax errors (EXP0001, EXP0002) is not formatted: the result
+    /// Formats one file. A file with syntax errors (EXP0001, EXP0002) or that is not text (EXP0005) is not formatted: the result
     /// carries those diagnostics and no text. Semantic problems (a missing <c>fetch</c>, a malformed
     /// duration) do not stop formatting; durations and names are kept as written. Never throws for
     /// any text.
@@ -25,6 +25,11 @@ public static class ExpirablesFormatter
         if (source is null)
         {
             throw new ArgumentNullException(nameof(source));
+        }
+
+        if (source.DecodingError is { } unreadable)
+        {
+            return new FormattingResult(source, new[] { unreadable }, null);
         }
 
         try
@@ -79,5 +84,5 @@ public static class ExpirablesFormatter
         tree.Tokens.Where(t => t.Channel == ExpirablesLexer.COMMENTS).Select(t => CanonicalLayout.NormalizeComment(t.Text));
 
     private static Diagnostic InternalError(SourceFile source, string detail) =>
-        DiagnosticBuilder.At(source.Path, new TextSpan(0, 0, 1, 1, 1, 1)).InternalError("formatter: " + detail);
+        DiagnosticBuilder.At(source.Path, ExpirablesCompiler.StartOfFile).InternalError("formatter: " + detail);
 }

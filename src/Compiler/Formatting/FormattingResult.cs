@@ -25,7 +25,4 @@ public sealed class FormattingResult
 
     /// <summary>The file in canonical layout (LF line ends, one final newline), or null on errors.</summary>
     public string? FormattedText { get; }
-
-    /// <summary>True when <see cref="FormattedText"/> differs from the source text.</summary>
-    public bool IsChanged => FormattedText is not null && FormattedText != Source.Text;
 }

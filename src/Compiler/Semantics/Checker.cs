@@ -36,10 +36,12 @@ internal sealed class Checker
     {
         var (namespaceHeader, moduleHeader, opens) = CheckHeaders();
 
-        var className = !string.IsNullOrEmpty(_options.ClassName) ? _options.ClassName!
-            : moduleHeader?.Name is { } module ? module.Parts[0].ValueText
-            : Naming.ClassNameFromFileName(_tree.Source.FileNameWithoutExtension);
-        if (Naming.DeclaredMemberNames.Contains(className))
+        var className = CallerClassName()
+            ?? (moduleHeader?.Name is { } module ? module.Parts[0].ValueText : Naming.ClassNameFromFileName(_tree.Source.FileNameWithoutExtension));
+        // A module header whose name a syntax error spoilt ('module A.B') names a class nobody knows:
+        // the checks against the class name would only report that error again.
+        var classNameKnown = moduleHeader is not { Name: null } || !string.IsNullOrEmpty(_options.ClassName);
+        if (classNameKnown && Naming.DeclaredMemberNames.Contains(className))
         {
             // C# forbids a member named like its class (CS0542): the generated class declares these.
             var span = string.IsNullOrEmpty(_options.ClassName) && moduleHeader?.Name is { } name ? name.Parts[0].Span : _tree.Lines.Span(0, 0);
@@ -48,26 +50,107 @@ internal sealed class Checker
 
         var @namespace = namespaceHeader?.Name is { } ns
             ? string.Join(".", ns.Parts.Select(p => p.ValueText))
-            : string.IsNullOrEmpty(_options.DefaultNamespace) ? null : _options.DefaultNamespace;
+            : CallerNamespace();
+        var namespaceKnown = namespaceHeader is null
+            ? string.IsNullOrEmpty(_options.DefaultNamespace) || @namespace is not null
+            : namespaceHeader.Name is not null;
+
+        // Where a problem with the class's full name is shown: its 'module', else its 'namespace', else the file's start.
+        var classSpan = string.IsNullOrEmpty(_options.ClassName) && moduleHeader?.Name is { } moduleName ? moduleName.Parts[0].Span
+            : namespaceHeader?.Name?.Span ?? _tree.Lines.Span(0, 0);
+        var identity = classNameKnown && namespaceKnown
+            ? new ClassIdentity(@namespace, className, classSpan, opens.Select(o => string.Join(".", o.Parts.Select(p => p.ValueText))).ToArray())
+            : null;
+        if (identity is not null)
+        {
+            CheckFullName(identity, namespaceHeader);
+        }
 
         var expirables = new List<ExpirableModel>();
         var byName = new Dictionary<string, ExpirableDeclarationSyntax>(StringComparer.Ordinal);
         var byMember = new Dictionary<string, ExpirableDeclarationSyntax>(StringComparer.Ordinal);
         foreach (var declaration in _tree.Declarations)
         {
-            var model = CheckDeclaration(declaration, className, byName, byMember);
+            var model = CheckDeclaration(declaration, classNameKnown ? className : null, byName, byMember);
             if (model is not null)
             {
                 expirables.Add(model);
             }
         }
 
-        if (_tree.Declarations.Count == 0)
+        CheckFetchReferences(byMember);
+
+        // A file that declares nothing because of its own syntax errors has been told why already.
+        if (_tree.Declarations.Count == 0 && !_tree.HasErrors)
         {
             _diagnostics.Add(DiagnosticBuilder.At(_path, _tree.Lines.Span(0, 0)).EmptyFile());
         }
 
-        return new ModuleModel(@namespace, className, opens, expirables);
+        return new ModuleModel(_tree, @namespace, className, opens, expirables, identity);
+    }
+
+    // A class whose full name is one the generated code itself uses (the namespaces of its usings
+    // and global:: names, the runtime's types) would hide it there (CS0436, CS0437) and not compile.
+    private void CheckFullName(ClassIdentity identity, HeaderSyntax? namespaceHeader)
+    {
+        if (Naming.NamesTheGeneratedCodeUses.Contains(identity.FullName))
+        {
+            _diagnostics.Add(DiagnosticBuilder.At(_path, identity.Span).ClassNameUsedByGeneratedCode(identity.FullName));
+        }
+        else if (string.Equals(identity.Namespace, Naming.RuntimeNamespace, StringComparison.Ordinal))
+        {
+            var span = namespaceHeader?.Name?.Span ?? _tree.Lines.Span(0, 0);
+            _diagnostics.Add(DiagnosticBuilder.At(_path, span).ClassInRuntimeNamespace(identity.FullName, Naming.RuntimeNamespace));
+        }
+    }
+
+    // A fetch reference is resolved inside the generated constructor, where a first name that is a
+    // member of the class (its own, inherited, an expirable's property) or the constructor's
+    // parameter means that, whatever class of the same name the user meant (a name from the global
+    // namespace never is). The class's own name is not one: it may be the user's partial class.
+    private void CheckFetchReferences(Dictionary<string, ExpirableDeclarationSyntax> properties)
+    {
+        foreach (var declaration in _tree.Declarations)
+        {
+            if (declaration.Option(OptionKind.Fetch)?.FetchMethod is not { IsGlobal: false } reference)
+            {
+                continue;
+            }
+
+            var first = reference.Parts[0];
+            var name = first.ValueText;
+            var shown = Duration.Shorten(name);
+            var meaning = name == Naming.ConstructorParameterName ? $"the constructor's parameter '{shown}'"
+                : properties.TryGetValue(name, out var owner) ? $"the property '{shown}' of expirable '{Duration.Shorten(owner.Name!.ValueText)}'"
+                : Naming.ReservedMemberNames.Contains(name) ? $"its member '{shown}'"
+                : null;
+            if (meaning is not null)
+            {
+                _diagnostics.Add(DiagnosticBuilder.At(_path, first.Span).FetchReferenceMeansMember(shown, meaning, Duration.Shorten(reference.Text)));
+            }
+        }
+    }
+
+    // The host's default namespace and class name, without the '@' of escaped parts, as a header's
+    // would be; null for none, and for one C# cannot declare, which is EXP0905.
+    private string? CallerNamespace() => CallerName(_options.DefaultNamespace, "namespace", dotted: true);
+
+    private string? CallerClassName() => CallerName(_options.ClassName, "class name", dotted: false);
+
+    private string? CallerName(string? given, string what, bool dotted)
+    {
+        if (string.IsNullOrEmpty(given))
+        {
+            return null;
+        }
+
+        if (Naming.TryParseDottedName(given, out var parts) && (dotted || parts.Count == 1))
+        {
+            return string.Join(".", parts);
+        }
+
+        _diagnostics.Add(DiagnosticBuilder.ForFile(_path).InvalidCallerName(what, given!));
+        return null;
     }
 
     private (HeaderSyntax? Namespace, HeaderSyntax? Module, List<QualifiedNameSyntax> Opens) CheckHeaders()
@@ -124,7 +207,7 @@ internal sealed class Checker
 
     private ExpirableModel? CheckDeclaration(
         ExpirableDeclarationSyntax declaration,
-        string className,
+        string? className,
         Dictionary<string, ExpirableDeclarationSyntax> byName,
         Dictionary<string, ExpirableDeclarationSyntax> byMember)
     {
@@ -153,7 +236,7 @@ internal sealed class Checker
                 }
                 else if (string.Equals(memberName, className, StringComparison.Ordinal))
                 {
-                    _diagnostics.Add(at.MemberNameIsClassName(shownName, className));
+                    _diagnostics.Add(at.MemberNameIsClassName(shownName, className!));
                 }
                 else if (byMember.TryGetValue(memberName, out var clash))
                 {
@@ -167,73 +250,19 @@ internal sealed class Checker
             }
         }
 
-        var firstOfKind = new Dictionary<OptionKind, OptionSyntax>();
-        TimeSpan? eagerBefore = null;
-        TimeSpan? timeout = null;
-        OptionSyntax? eagerOption = null;
-        OptionSyntax? timeoutOption = null;
-        var durationsOk = true;
-        foreach (var option in declaration.Options)
-        {
-            if (firstOfKind.TryGetValue(option.Kind, out var earlier))
-            {
-                _diagnostics.Add(DiagnosticBuilder.At(_path, option.KeywordSpan).DuplicateOption(option.Keyword, shownName, earlier.KeywordSpan.Line));
-            }
-            else
-            {
-                firstOfKind.Add(option.Kind, option);
-            }
-
-            if (option.Duration is null)
-            {
-                continue;
-            }
-
-            var value = Duration.Read(option.Duration, _path, _diagnostics);
-            durationsOk &= value is not null;
-            if (option == firstOfKind[option.Kind])
-            {
-                if (option.Kind == OptionKind.Timeout)
-                {
-                    timeout = value;
-                    timeoutOption = option;
-                }
-                else if (option.Kind == OptionKind.Refresh)
-                {
-                    eagerBefore = value;
-                    eagerOption = option;
-                }
-            }
-        }
-
-        if (eagerBefore is { } eager && timeout is { } limit && limit >= eager)
-        {
-            _diagnostics.Add(DiagnosticBuilder.At(_path, timeoutOption!.Duration!.Span)
-                .TimeoutNotShorterThanEagerRefresh(timeoutOption.Duration.Text, eagerOption!.Duration!.Text));
-        }
-
-        firstOfKind.TryGetValue(OptionKind.Fetch, out var fetch);
-        if (fetch is null && !declaration.HasSyntaxErrors)
-        {
-            var span = name?.Span ?? declaration.KeywordSpan;
-            _diagnostics.Add(DiagnosticBuilder.At(_path, span).MissingFetch(shownName));
-        }
-
-        if (!namesOk || fetch?.FetchMethod is null || !durationsOk || declaration.HasSyntaxErrors)
+        var options = OptionChecker.Check(declaration, shownName, _path, _diagnostics);
+        if (!namesOk || options is null || declaration.HasSyntaxErrors)
         {
             return null;
         }
 
-        firstOfKind.TryGetValue(OptionKind.Scope, out var scope);
-        firstOfKind.TryGetValue(OptionKind.Refresh, out var refresh);
         return new ExpirableModel(
             declaration,
             name!.ValueText,
             memberName!,
-            fetch.FetchMethod,
-            scope?.Scope ?? ScopeValue.Cluster,
-            refresh?.Refresh ?? RefreshValue.Lazy,
-            refresh?.Refresh == RefreshValue.Eager ? eagerBefore : null,
-            timeout);
-    }
-}
+            options.Fetch,
+            options.Scope,
+            options.Refresh,
+            options.EagerBefore,
+            options.Timeout);
+    }}

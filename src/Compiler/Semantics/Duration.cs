@@ -10,6 +10,8 @@ internal static class Duration
 {
     public static readonly TimeSpan Maximum = TimeSpan.FromDays(365);
 
+    private static readonly long MaximumMilliseconds = (long)Maximum.TotalMilliseconds;
+
     private static readonly Dictionary<string, (int Rank, long Milliseconds)> Units = new(StringComparer.Ordinal)
     {
         ["d"] = (5, 86_400_000L),
@@ -31,6 +33,12 @@ internal static class Duration
         var seen = new HashSet<string>(StringComparer.Ordinal);
         long total = 0;
         var tooLong = false;
+
+        if (text.IndexOf(' ') >= 0)
+        {
+            diagnostics.Add(at.DurationWithSpaces(shown, Shorten(text.Replace(" ", string.Empty))));
+            return null;
+        }
 
         foreach (var c in text)
         {
@@ -90,20 +98,23 @@ internal static class Duration
             previousRank = info.Rank;
             previousUnit = unit;
 
-            // Anything over 365d is an error anyway; stop counting before a long could overflow.
+            // Anything over 365d is an error anyway: a count of more than 12 digits is, and a part
+            // that would take the total past the maximum is not added, so the sum never overflows.
             var trimmed = digits.TrimStart('0');
-            if (trimmed.Length > 12)
+            if (tooLong || trimmed.Length > 12)
             {
                 tooLong = true;
                 continue;
             }
 
             var value = trimmed.Length == 0 ? 0 : long.Parse(trimmed, System.Globalization.CultureInfo.InvariantCulture);
-            total += value * info.Milliseconds;
-            if (total > (long)Maximum.TotalMilliseconds)
+            if (value > (MaximumMilliseconds - total) / info.Milliseconds)
             {
                 tooLong = true;
+                continue;
             }
+
+            total += value * info.Milliseconds;
         }
 
         if (tooLong)

@@ -7,13 +7,21 @@ namespace ExpirableStore.Compiler.Semantics;
 /// <summary>What a checked file means: the input of the C# generator.</summary>
 internal sealed class ModuleModel
 {
-    public ModuleModel(string? @namespace, string className, IReadOnlyList<QualifiedNameSyntax> opens, IReadOnlyList<ExpirableModel> expirables)
+    public ModuleModel(SyntaxTree tree, string? @namespace, string className, IReadOnlyList<QualifiedNameSyntax> opens, IReadOnlyList<ExpirableModel> expirables, ClassIdentity? identity)
     {
+        Tree = tree;
         Namespace = @namespace;
         ClassName = className;
         Opens = opens;
         Expirables = expirables;
+        Identity = identity;
     }
+
+    /// <summary>The file's syntax: its tokens, for the text of user-written names and types.</summary>
+    public SyntaxTree Tree { get; }
+
+    /// <summary>The class's full name and the namespaces the file uses, for the checks across files; null when a syntax error spoilt them.</summary>
+    public ClassIdentity? Identity { get; }
 
     /// <summary>The namespace, unescaped (<c>MyApp.Auth</c>); null for the global namespace.</summary>
     public string? Namespace { get; }
@@ -73,4 +81,34 @@ internal sealed class ExpirableModel
     public TimeSpan? Timeout { get; }
 
     public int Line => Declaration.KeywordSpan.Line;
+}
+
+/// <summary>
+/// What the checks across the files of a project (Semantics/ProjectChecker) need to know of one:
+/// the full name of the class it generates, where to report a problem with it, and the namespaces
+/// it opens.
+/// </summary>
+internal sealed class ClassIdentity
+{
+    public ClassIdentity(string? @namespace, string className, TextSpan span, IReadOnlyList<string> opens)
+    {
+        Namespace = @namespace;
+        ClassName = className;
+        Span = span;
+        Opens = opens;
+    }
+
+    /// <summary>The namespace without any '@'; null for the global namespace.</summary>
+    public string? Namespace { get; }
+
+    public string ClassName { get; }
+
+    /// <summary><c>Namespace.ClassName</c>, or the class name in the global namespace: the runtime's module name too.</summary>
+    public string FullName => string.IsNullOrEmpty(Namespace) ? ClassName : Namespace + "." + ClassName;
+
+    /// <summary>The 'module' name, else the 'namespace' name, else the file's start.</summary>
+    public TextSpan Span { get; }
+
+    /// <summary>The opened namespaces, without any '@'.</summary>
+    public IReadOnlyList<string> Opens { get; }
 }

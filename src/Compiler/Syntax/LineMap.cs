@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Antlr4.Runtime;
 
 namespace ExpirableStore.Compiler.Syntax;
 
@@ -53,6 +54,24 @@ internal sealed class LineMap
         var column = Math.Max(offset - _lineStarts[index], 0) + 1;
         return (index + 1, column);
     }
+
+    /// <summary>
+    /// The span of a token; a token the parser conjured up in recovery, and EOF, are an empty span
+    /// at their position (at the end of the text when they have none).
+    /// </summary>
+    public TextSpan Span(IToken token)
+    {
+        if (token.Type == TokenConstants.EOF || token.StartIndex < 0)
+        {
+            var at = token.StartIndex < 0 ? _textLength : Math.Min(token.StartIndex, _textLength);
+            return Span(at, at);
+        }
+
+        return Span(token.StartIndex, Math.Max(token.StopIndex + 1, token.StartIndex));
+    }
+
+    /// <summary>An empty span at the end of the text.</summary>
+    public TextSpan EndOfText => Span(_textLength, _textLength);
 
     public TextSpan Span(int start, int end)
     {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Antlr4.Runtime;
 using ExpirableStore.Compiler.Diagnostics;
+using ExpirableStore.Compiler.Parsing;
 
 namespace ExpirableStore.Compiler.Syntax;
 
@@ -18,8 +19,10 @@ public sealed class SyntaxTree
         IReadOnlyList<TopLevelItem> items,
         IReadOnlyList<Diagnostic> diagnostics,
         IReadOnlyList<IToken> tokens,
-        LineMap lines)
+        LineMap lines,
+        LexicalCascades cascades)
     {
+        Cascades = cascades;
         Source = source;
         Items = items;
         Headers = items.Where(i => i.Header is not null).Select(i => i.Header!).ToArray();
@@ -49,13 +52,16 @@ public sealed class SyntaxTree
 
     /// <summary>
     /// Every token of the file, EOF included, on all channels: the default channel for the
-    /// language, <see cref="Internal.ExpirablesLexer.COMMENTS"/> for comments, HIDDEN (1) for
-    /// white space and line breaks, <see cref="Internal.ExpirablesLexer.ERRORS"/> for invalid characters.
+    /// language, <see cref="Parsing.Internal.ExpirablesLexer.COMMENTS"/> for comments, HIDDEN (1) for
+    /// white space and line breaks, <see cref="Parsing.Internal.ExpirablesLexer.ERRORS"/> for invalid characters.
     /// The formatter rebuilds files from these.
     /// </summary>
     internal IReadOnlyList<IToken> Tokens { get; }
 
     internal LineMap Lines { get; }
+
+    /// <summary>The text each lexical diagnostic accounts for: later diagnostics there are left out.</summary>
+    internal LexicalCascades Cascades { get; }
 
     /// <summary>Parses a file. Never throws for any text.</summary>
     public static SyntaxTree Parse(SourceFile source)
@@ -65,11 +71,9 @@ public sealed class SyntaxTree
             throw new ArgumentNullException(nameof(source));
         }
 
-        return SyntaxTreeBuilder.Parse(source);
+        return SourceParser.Parse(source);
     }
 
-    /// <summary>The span of a token of <see cref="Tokens"/>.</summary>
-    internal TextSpan SpanOf(IToken token) => SyntaxTreeBuilder.SpanOf(token, Lines, Source.Text.Length);
 
     /// <summary>
     /// Whether two trees declare the same things in the same order, ignoring positions, white

@@ -3,15 +3,15 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using Antlr4.Runtime;
-using Antlr4.Runtime.Atn;
-using Antlr4.Runtime.Misc;
 using Antlr4.Runtime.Tree;
-using ExpirableStore.Compiler.Diagnostics;
-using ExpirableStore.Compiler.Syntax.Internal;
+using ExpirableStore.Compiler.Parsing.Internal;
 
 namespace ExpirableStore.Compiler.Syntax;
 
-/// <summary>Runs the ANTLR lexer and parser and turns the parse tree into a <see cref="SyntaxTree"/>.</summary>
+/// <summary>
+/// Turns the parser's contexts into the syntax nodes of a <see cref="SyntaxTree"/>: names, types,
+/// durations and options with their spans; parts a syntax error left out are null.
+/// </summary>
 internal sealed class SyntaxTreeBuilder
 {
     private readonly SourceFile _source;
@@ -20,7 +20,7 @@ internal sealed class SyntaxTreeBuilder
     private readonly List<int> _errorTokenIndexes;
     private readonly StringBuilder _typeText = new();
 
-    private SyntaxTreeBuilder(SourceFile source, LineMap lines, IList<IToken> tokens, List<int> errorTokenIndexes)
+    public SyntaxTreeBuilder(SourceFile source, LineMap lines, IList<IToken> tokens, List<int> errorTokenIndexes)
     {
         _source = source;
         _lines = lines;
@@ -28,163 +28,7 @@ internal sealed class SyntaxTreeBuilder
         _errorTokenIndexes = errorTokenIndexes;
     }
 
-    public static SyntaxTree Parse(SourceFile source)
-    {
-        var text = source.Text;
-        var lines = new LineMap(text);
-
-        // AntlrInputStream indexes UTF-16 code units, like string offsets and our columns
-        // (CharStreams.fromString would index code points).
-        var lexer = new ExpirablesLexer(new AntlrInputStream(text));
-        lexer.RemoveErrorListeners();
-        var tokenStream = new PresizedTokenStream(lexer, text.Length);
-        tokenStream.Fill();
-        var tokens = tokenStream.GetTokens();
-
-        var diagnostics = new List<Diagnostic>();
-        AddLexicalDiagnostics(source, lines, tokens, diagnostics);
-
-        // Two-stage parsing, the standard ANTLR speed-up: first the cheaper SLL prediction with no
-        // recovery at all, which succeeds on any syntactically valid file (and then builds the same
-        // tree as full LL: the grammar is unambiguous). Only when it fails is the file parsed again
-        // with full LL and our recovering strategy, which reports every syntax error as before.
-        var items = TryParseFast(source, lines, tokens, tokenStream);
-        if (items is null)
-        {
-            tokenStream.Seek(0);
-            var parser = new ExpirablesParser(tokenStream)
-            {
-                ErrorHandler = new ExpirablesErrorStrategy(),
-                BuildParseTree = true,
-            };
-            parser.RemoveErrorListeners();
-            var collector = new SyntaxErrorCollector(source.Path, lines, text.Length);
-            parser.AddErrorListener(collector);
-            var unit = parser.compilationUnit();
-            diagnostics.AddRange(collector.Diagnostics);
-            items = new SyntaxTreeBuilder(source, lines, tokens, collector.OffendingTokenIndexes).BuildItems(unit);
-        }
-
-        var sorted = diagnostics.Count == 0 ? Array.Empty<Diagnostic>() : diagnostics
-            .Select((d, i) => (d, i))
-            .OrderBy(p => p.d.Line).ThenBy(p => p.d.Column).ThenBy(p => p.i)
-            .Select(p => p.d)
-            .ToArray();
-        return new SyntaxTree(source, items, sorted, tokens as IReadOnlyList<IToken> ?? tokens.ToArray(), lines);
-    }
-
-    // The items of a file without syntax errors, or null when SLL parsing failed. Each header and
-    // declaration is turned into syntax as soon as the parser leaves it and then detached from the
-    // parse tree: the tree's nodes die young instead of all living (and being copied by the GC)
-    // until the whole file is parsed. On a file with errors the items are thrown away.
-    private static List<TopLevelItem>? TryParseFast(SourceFile source, LineMap lines, IList<IToken> tokens, CommonTokenStream tokenStream)
-    {
-        var builder = new SyntaxTreeBuilder(source, lines, tokens, new List<int>());
-        var items = new List<TopLevelItem>();
-        var parser = new ExpirablesParser(tokenStream)
-        {
-            ErrorHandler = new BailErrorStrategy(),
-            BuildParseTree = true,
-            TopLevelItemExited = context =>
-            {
-                builder.AddItem(items, context);
-                var children = ((ParserRuleContext)context.Parent).children;
-                if (children is not null && children.Count > 0 && ReferenceEquals(children[children.Count - 1], context))
-                {
-                    children.RemoveAt(children.Count - 1);
-                }
-            },
-        };
-        parser.RemoveErrorListeners();
-        parser.Interpreter.PredictionMode = PredictionMode.SLL;
-        try
-        {
-            parser.compilationUnit();
-            return items;
-        }
-        catch (ParseCanceledException)
-        {
-            return null;
-        }
-    }
-
-    internal static TextSpan SpanOf(IToken token, LineMap lines, int textLength)
-    {
-        if (token.Type == TokenConstants.EOF || token.StartIndex < 0)
-        {
-            var at = token.StartIndex < 0 ? textLength : Math.Min(token.StartIndex, textLength);
-            return lines.Span(at, at);
-        }
-
-        return lines.Span(token.StartIndex, Math.Max(token.StopIndex + 1, token.StartIndex));
-    }
-
-    private static void AddLexicalDiagnostics(SourceFile source, LineMap lines, IList<IToken> tokens, List<Diagnostic> diagnostics)
-    {
-        for (var i = 0; i < tokens.Count; i++)
-        {
-            var token = tokens[i];
-            if (token.Type == ExpirablesLexer.UNTERMINATED_COMMENT)
-            {
-                var opening = lines.Span(token.StartIndex, token.StartIndex + 2);
-                diagnostics.Add(DiagnosticBuilder.At(source.Path, opening).UnterminatedComment());
-            }
-            else if (token.Type == ExpirablesLexer.INVALID)
-            {
-                // A run of invalid characters is one mistake, not one per character.
-                var last = i;
-                while (last + 1 < tokens.Count && tokens[last + 1].Type == ExpirablesLexer.INVALID
-                       && tokens[last + 1].StartIndex == tokens[last].StopIndex + 1)
-                {
-                    last++;
-                }
-
-                var start = token.StartIndex;
-                var end = tokens[last].StopIndex + 1;
-                var span = lines.Span(start, end);
-                var (shown, count) = DescribeCharacters(source.Text, start, end);
-                diagnostics.Add(DiagnosticBuilder.At(source.Path, span).InvalidCharacters(count, shown));
-                i = last;
-            }
-        }
-    }
-
-    // The characters of [start, end), each quoted as itself, or by its code when it would not show
-    // (a control, white space, a lone surrogate, U+FFFD): one entry per character, a surrogate pair
-    // being one character. Returns the text and the number of characters in the range.
-    private static (string Text, int Count) DescribeCharacters(string text, int start, int end)
-    {
-        var builder = new StringBuilder();
-        var count = 0;
-        var i = start;
-        while (i < end)
-        {
-            var length = char.IsHighSurrogate(text[i]) && i + 1 < end && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
-            if (count < 8)
-            {
-                if (count > 0)
-                {
-                    builder.Append(' ');
-                }
-
-                var c = text[i];
-                builder.Append(length == 1 && (char.IsControl(c) || char.IsSurrogate(c) || char.IsWhiteSpace(c) || c == '\uFFFD')
-                    ? "U+" + ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture)
-                    : "'" + text.Substring(i, length) + "'");
-            }
-            else if (count == 8)
-            {
-                builder.Append(" ...");
-            }
-
-            count++;
-            i += length;
-        }
-
-        return (builder.ToString(), count);
-    }
-
-    private TextSpan Span(IToken token) => SpanOf(token, _lines, _source.Text.Length);
+    private TextSpan Span(IToken token) => _lines.Span(token);
 
     private TextSpan Span(ParserRuleContext context)
     {
@@ -192,7 +36,7 @@ internal sealed class SyntaxTreeBuilder
         var stop = context.Stop;
         if (start is null)
         {
-            return _lines.Span(_source.Text.Length, _source.Text.Length);
+            return _lines.EndOfText;
         }
 
         var first = Span(start);
@@ -260,7 +104,7 @@ internal sealed class SyntaxTreeBuilder
         return false;
     }
 
-    private List<TopLevelItem> BuildItems(ExpirablesParser.CompilationUnitContext unit)
+    public List<TopLevelItem> BuildItems(ExpirablesParser.CompilationUnitContext unit)
     {
         var items = new List<TopLevelItem>();
         if (unit.children is null)
@@ -276,7 +120,7 @@ internal sealed class SyntaxTreeBuilder
         return items;
     }
 
-    private void AddItem(List<TopLevelItem> items, IParseTree child)
+    public void AddItem(List<TopLevelItem> items, IParseTree child)
     {
         switch (child)
         {
@@ -301,7 +145,9 @@ internal sealed class SyntaxTreeBuilder
             case ExpirablesParser.NamespaceHeaderContext ns:
                 return new HeaderSyntax(HeaderKind.Namespace, Span(ns.NAMESPACE().Symbol), BuildQualifiedName(ns.qualifiedName()), Span(ns));
             case ExpirablesParser.ModuleHeaderContext module:
-                var name = BuildIdentifier(module.identifier());
+                // A dotted module name is a syntax error; like any part a syntax error spoilt, it is left out.
+                var parts = module.qualifiedName()?.identifier();
+                var name = parts is { Length: 1 } ? BuildIdentifier(parts[0]) : null;
                 var qualified = name is null ? null : new QualifiedNameSyntax(new[] { name }, name.Span, isContiguous: true);
                 return new HeaderSyntax(HeaderKind.Module, Span(module.MODULE().Symbol), qualified, Span(module));
             case ExpirablesParser.OpenHeaderContext open:
@@ -365,10 +211,32 @@ internal sealed class SyntaxTreeBuilder
         }
     }
 
+    // A duration is one token; the words a user wrote after it with spaces between ('30 s') are
+    // part of it too, joined with one space, so that the checker reports them as one malformed duration.
     private DurationSyntax? BuildDuration(ExpirablesParser.DurationContext? duration)
     {
-        var token = duration?.DURATION()?.Symbol;
-        return IsMissing(token) ? null : new DurationSyntax(token!.Text, Span(token));
+        var first = duration?.Start;
+        var last = duration?.Stop;
+        if (duration is null || IsMissing(first) || first!.Type != ExpirablesLexer.DURATION || last is null || IsMissing(last) || last.TokenIndex < first.TokenIndex)
+        {
+            return null;
+        }
+
+        if (last.TokenIndex == first.TokenIndex)
+        {
+            return new DurationSyntax(first.Text, Span(first));
+        }
+
+        var words = new List<string>();
+        for (var i = first.TokenIndex; i <= last.TokenIndex; i++)
+        {
+            if (_tokens[i].Channel == TokenConstants.DefaultChannel)
+            {
+                words.Add(_tokens[i].Text);
+            }
+        }
+
+        return new DurationSyntax(string.Join(" ", words), TextSpan.Cover(Span(first), Span(last)));
     }
 
     private IdentifierSyntax? BuildIdentifier(ExpirablesParser.IdentifierContext? identifier)
@@ -447,7 +315,7 @@ internal sealed class SyntaxTreeBuilder
                 continue;
             }
 
-            if (previous is not null && NeedsSpace(previous.Type, token.Type))
+            if (previous is not null && TypeSpacing.NeedsSpaceBetween(previous.Type, token.Type))
             {
                 canonical.Append(' ');
             }
@@ -489,18 +357,5 @@ internal sealed class SyntaxTreeBuilder
         }
 
         return true;
-    }
-
-    private static bool NeedsSpace(int previous, int next)
-    {
-        if (previous == ExpirablesLexer.COMMA)
-        {
-            return next != ExpirablesLexer.COMMA && next != ExpirablesLexer.RBRACKET;
-        }
-
-        // Only a tuple element's name follows a type directly: '(int count, string name)'.
-        return (next == ExpirablesLexer.IDENTIFIER || next == ExpirablesLexer.ESCAPED_IDENTIFIER)
-            && previous != ExpirablesLexer.DOT && previous != ExpirablesLexer.LT && previous != ExpirablesLexer.LPAREN
-            && previous != ExpirablesLexer.GLOBAL_ALIAS;
     }
 }

@@ -1,4 +1,5 @@
 using System.IO;
+using ExpirableStore.Tests.Support;
 
 namespace ExpirableStore.Cli.Tests.Support;
 
@@ -13,6 +14,9 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
 /// <summary>Runs the CLI through its entry point with captured standard output and error.</summary>
 internal static class Expirablesc
 {
+    /// <summary>The repository's samples/expirables folder, the files a newcomer checks first.</summary>
+    public static string Samples { get; } = Repository.PathOf("samples", "expirables");
+
     public static CliRun Run(string currentDirectory, params string[] args)
     {
         using var output = new StringWriter { NewLine = "\n" };
@@ -20,44 +24,14 @@ internal static class Expirablesc
         var exitCode = ExpirablesCli.Run(args, output, error, currentDirectory);
         return new CliRun(exitCode, output.ToString(), error.ToString());
     }
-}
 
-/// <summary>A temporary folder, deleted at the end of the test.</summary>
-internal sealed class TempDirectory : System.IDisposable
-{
-    public TempDirectory()
+    /// <summary>Runs with <paramref name="input"/> (UTF-8) as standard input.</summary>
+    public static CliRun RunWithInput(string currentDirectory, string input, params string[] args)
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "expirablesc-tests-" + System.Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string Write(string relativePath, string text)
-    {
-        var full = System.IO.Path.Combine(Path, relativePath);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        File.WriteAllText(full, text);
-        return full;
-    }
-
-    public string Copy(string source, string? relativePath = null)
-    {
-        var target = System.IO.Path.Combine(Path, relativePath ?? System.IO.Path.GetFileName(source));
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
-        File.Copy(source, target);
-        return target;
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is not a test failure.
-        }
+        using var stdin = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(input));
+        using var output = new StringWriter { NewLine = "\n" };
+        using var error = new StringWriter { NewLine = "\n" };
+        var exitCode = ExpirablesCli.Run(args, stdin, output, error, currentDirectory);
+        return new CliRun(exitCode, output.ToString(), error.ToString());
     }
 }

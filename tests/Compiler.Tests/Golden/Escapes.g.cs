@@ -6,13 +6,15 @@
 using global::System;
 using global::System.Collections.Generic;
 using global::System.Threading.Tasks;
-using global::Acme.lazy.Sources;
+#line (5,6)-(5,24) 14 "Escapes.expirables"
+using global::Acme.@lazy.Sources;
+#line default
 
 namespace Acme.@namespace.@class.events
 {
     /// <summary>The expirables declared in Escapes.expirables.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("expirablesc", "{compiler-version}")]
-    public sealed partial class module : global::ExpirableStore.ExpirableModule
+    public sealed partial class @module : global::ExpirableStore.ExpirableModule
     {
         /// <summary>Every expirable of this class, in declaration order.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::ExpirableStore.ExpirableDefinition> Definitions { get; } =
@@ -51,7 +53,7 @@ namespace Acme.@namespace.@class.events
             };
 
         /// <summary>Creates the expirables of this class on <paramref name="runtime"/>.</summary>
-        public module(global::ExpirableStore.ExpirableRuntime runtime)
+        public @module(global::ExpirableStore.ExpirableRuntime runtime)
             : base(runtime, "Acme.namespace.class.events.module", Definitions)
         {
             this.Lazy = this.Create(Definitions[0], global::ExpirableStore.Fetcher.For<string>(

@@ -6,7 +6,9 @@
 using global::System;
 using global::System.Collections.Generic;
 using global::System.Threading.Tasks;
+#line (5,6)-(5,19) 14 "Tokens.expirables"
 using global::MyApp.Vendors;
+#line default
 
 namespace MyApp.Auth
 {

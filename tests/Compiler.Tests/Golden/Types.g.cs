@@ -6,7 +6,9 @@
 using global::System;
 using global::System.Collections.Generic;
 using global::System.Threading.Tasks;
+#line (3,6)-(3,34) 14 "Types.expirables"
 using global::System.Collections.Immutable;
+#line default
 
 namespace Samples.Types
 {
@@ -88,12 +90,14 @@ namespace Samples.Types
 #line default
             ));
             this.SpreadOut = this.Create(Definitions[3], global::ExpirableStore.Fetcher.For<
-#line (9,24)-(9,25) 16 "Types.expirables"
-                Dictionary<string, int>
+#line (9,24)-(9,44) 16 "Types.expirables"
+                Dictionary< string ,
+#line (10,26)-(10,31) 16 "Types.expirables"
+                int >
 #line default
             >(
-#line (11,9)-(11,10) 16 "Types.expirables"
-                TypeSources.SpreadOut
+#line (11,9)-(11,32) 16 "Types.expirables"
+                TypeSources . SpreadOut
 #line default
             ));
             this.Tuple = this.Create(Definitions[4], global::ExpirableStore.Fetcher.For<
@@ -139,8 +143,10 @@ namespace Samples.Types
 
         /// <summary>The expirable 'spread_out' (Types.expirables, line 9).</summary>
         public global::ExpirableStore.Expirable<
-#line (9,24)-(9,25) 12 "Types.expirables"
-            Dictionary<string, int>
+#line (9,24)-(9,44) 12 "Types.expirables"
+            Dictionary< string ,
+#line (10,26)-(10,31) 12 "Types.expirables"
+            int >
 #line default
         > SpreadOut { get; }
 

@@ -78,3 +78,9 @@ namespace Samples.Shapes
         public static ValueTask<Fetched<int>> ValueTaskServices(IServiceProvider services, CancellationToken ct) => default;
     }
 }
+
+namespace Samples.@class
+{
+    // A namespace whose name is a C# keyword, for fetch references the generator escapes.
+    public static class Holder { public static Fetched<int> Load() => default; }
+}

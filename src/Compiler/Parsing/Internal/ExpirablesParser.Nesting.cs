@@ -2,7 +2,10 @@
 // and follows ANTLR naming; these warnings belong to that half.
 #pragma warning disable CA1708, CS1591
 
-namespace ExpirableStore.Compiler.Syntax.Internal;
+using Antlr4.Runtime;
+using Antlr4.Runtime.Misc;
+
+namespace ExpirableStore.Compiler.Parsing.Internal;
 
 public partial class ExpirablesParser
 {
@@ -21,6 +24,35 @@ public partial class ExpirablesParser
         {
             exited(context);
         }
+    }
+
+    // An error found by a grammar action rather than by the error strategy. The fast SLL stage has
+    // no listeners and must give up on any error, so that the recovering stage reports it.
+    private void ReportSyntaxError(IToken offending, string message)
+    {
+        if (ErrorHandler is BailErrorStrategy)
+        {
+            throw new ParseCanceledException(message);
+        }
+
+        NotifyErrorListeners(offending, message, null);
+    }
+
+    private void ReportEmptyTypeArguments(IToken open) =>
+        ReportSyntaxError(open, "expected a type between '<' and '>'");
+
+    private void ReportDottedModuleName(QualifiedNameContext name)
+    {
+        var parts = name.identifier();
+        if (parts.Length < 2 || name.exception is not null)
+        {
+            return;
+        }
+
+        var namespacePart = string.Join(".", System.Linq.Enumerable.Select(System.Linq.Enumerable.Take(parts, parts.Length - 1), p => p.GetText()));
+        ReportSyntaxError(
+            name.DOT(0).Symbol,
+            $"a module name is one name, and {ExpirablesErrorStrategy.Quote(name.GetText())} has dots: write {ExpirablesErrorStrategy.Quote("namespace " + namespacePart)} and {ExpirablesErrorStrategy.Quote("module " + parts[parts.Length - 1].GetText())}");
     }
 
     // Generic arguments and tuples nest by recursion in the generated parser; a bound keeps a

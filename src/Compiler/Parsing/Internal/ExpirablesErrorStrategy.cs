@@ -2,9 +2,10 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using Antlr4.Runtime;
+using Antlr4.Runtime.Atn;
 using Antlr4.Runtime.Misc;
 
-namespace ExpirableStore.Compiler.Syntax.Internal;
+namespace ExpirableStore.Compiler.Parsing.Internal;
 
 /// <summary>
 /// ANTLR's default recovery (single-token insertion and deletion, then resynchronisation on the
@@ -82,6 +83,36 @@ internal sealed class ExpirablesErrorStrategy : DefaultErrorStrategy
 
             recognizer.Consume();
         }
+    }
+
+    // At the entry of a loop ('(header | declaration)*', '(option ';'?)*') ANTLR recovers from junk
+    // only by deleting one token: two junk tokens throw, and the rule's recovery then skips to what
+    // follows the whole rule (for the compilation unit: the end of the file, hiding every later
+    // mistake). Recover as ANTLR does at the loop's later iterations instead: report the junk once
+    // and skip to the next token that can start an iteration or follow the loop.
+    public override void Sync(Parser recognizer)
+    {
+        var state = recognizer.Interpreter.atn.states[recognizer.State];
+        if (state.StateType != StateType.StarLoopEntry || InErrorRecoveryMode(recognizer))
+        {
+            base.Sync(recognizer);
+            return;
+        }
+
+        var next = recognizer.Atn.NextTokens(state);
+        if (next.Contains(recognizer.InputStream.LA(1)) || next.Contains(TokenConstants.EPSILON))
+        {
+            base.Sync(recognizer);
+            return;
+        }
+
+        if (SingleTokenDeletion(recognizer) is not null)
+        {
+            return;
+        }
+
+        ReportUnwantedToken(recognizer);
+        ConsumeUntil(recognizer, recognizer.GetExpectedTokens().Or(GetErrorRecoverySet(recognizer)));
     }
 
     protected override void ReportUnwantedToken(Parser recognizer)

@@ -2,21 +2,20 @@ using System.Collections.Generic;
 using System.IO;
 using Antlr4.Runtime;
 using ExpirableStore.Compiler.Diagnostics;
+using ExpirableStore.Compiler.Syntax;
 
-namespace ExpirableStore.Compiler.Syntax.Internal;
+namespace ExpirableStore.Compiler.Parsing.Internal;
 
 /// <summary>Turns every error the parser reports into an EXP0001 at the offending token; never throws.</summary>
 internal sealed class SyntaxErrorCollector : BaseErrorListener
 {
     private readonly string _filePath;
     private readonly LineMap _lines;
-    private readonly int _textLength;
 
-    public SyntaxErrorCollector(string filePath, LineMap lines, int textLength)
+    public SyntaxErrorCollector(string filePath, LineMap lines)
     {
         _filePath = filePath;
         _lines = lines;
-        _textLength = textLength;
     }
 
     public List<Diagnostic> Diagnostics { get; } = new();
@@ -33,7 +32,7 @@ internal sealed class SyntaxErrorCollector : BaseErrorListener
         string msg,
         RecognitionException e)
     {
-        var span = offendingSymbol is null ? _lines.Span(_textLength, _textLength) : SyntaxTreeBuilder.SpanOf(offendingSymbol, _lines, _textLength);
+        var span = offendingSymbol is null ? _lines.EndOfText : _lines.Span(offendingSymbol);
         Diagnostics.Add(DiagnosticBuilder.At(_filePath, span).SyntaxError(msg));
         OffendingTokenIndexes.Add(offendingSymbol?.TokenIndex ?? -1);
     }

@@ -9,9 +9,9 @@ namespace ExpirableStore.Compiler.Tests;
 
 /// <summary>
 /// Pathological inputs: the compiler never throws, never overflows the stack, and every
-/// diagnostic points inside the file. (The CLI's fuzz test covers random mutations at scale.)
+/// diagnostic points inside the file. (MutationFuzzTests covers random mutations at scale.)
 /// </summary>
-public sealed class RobustnessTests
+public sealed class PathologicalInputTests
 {
     [Test]
     public void Deeply_nested_generic_arguments_are_a_syntax_error_not_a_stack_overflow()

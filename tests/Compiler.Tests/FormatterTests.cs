@@ -1,20 +1,19 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using ExpirableStore.Cli.Tests.Support;
-using ExpirableStore.Compiler;
 using ExpirableStore.Compiler.Formatting;
 using ExpirableStore.Compiler.Syntax;
-using ExpirableStore.Compiler.Syntax.Internal;
+using ExpirableStore.Compiler.Parsing.Internal;
+using ExpirableStore.Tests.Support;
 using NUnit.Framework;
 
-namespace ExpirableStore.Cli.Tests;
+namespace ExpirableStore.Compiler.Tests;
 
-/// <summary>The formatter's promises, on every valid input the repository has.</summary>
+/// <summary>The formatter's promises (idempotent, lossless, canonical), on every valid input the repository has.</summary>
 public sealed class FormatterTests
 {
     public static IEnumerable<TestCaseData> ValidInputs() =>
-        TestPaths.ValidInputs().Select(f => new TestCaseData(f).SetArgDisplayNames(Path.GetRelativePath(TestPaths.RepoRoot, f)));
+        TestData.ValidInputs().Select(f => new TestCaseData(f).SetArgDisplayNames(Path.GetRelativePath(Repository.Root, f)));
 
     [TestCaseSource(nameof(ValidInputs))]
     public void Formatting_is_idempotent_and_keeps_the_syntax_tree_and_every_comment(string path)
@@ -56,8 +55,8 @@ public sealed class FormatterTests
     [Test]
     public void The_layout_is_the_documented_one()
     {
-        var input = SourceFile.Load(Path.Combine(TestPaths.TestData, "Format", "layout.input.expirables"));
-        var expected = File.ReadAllText(Path.Combine(TestPaths.TestData, "Format", "layout.expected.expirables"));
+        var input = SourceFile.Load(TestData.PathOf("Format", "layout.input.expirables"));
+        var expected = File.ReadAllText(TestData.PathOf("Format", "layout.expected.expirables"));
 
         Assert.That(Format(input), Is.EqualTo(expected));
     }
@@ -65,7 +64,7 @@ public sealed class FormatterTests
     [Test]
     public void Comments_stay_beside_the_tokens_they_annotate()
     {
-        var formatted = Format(SourceFile.Load(Path.Combine(TestPaths.TestData, "Format", "comments.expirables")));
+        var formatted = Format(SourceFile.Load(TestData.PathOf("Format", "comments.expirables")));
         var lines = formatted.Split('\n');
 
         Assert.That(lines, Has.Some.EqualTo("namespace Acme.Billing // trailing on a header"));

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using Antlr4.Runtime;
 
-namespace ExpirableStore.Compiler.Syntax.Internal;
+namespace ExpirableStore.Compiler.Parsing.Internal;
 
 /// <summary>
 /// A <see cref="CommonTokenStream"/> whose token list starts at about the size the text needs, so

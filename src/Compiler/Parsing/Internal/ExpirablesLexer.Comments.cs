@@ -4,7 +4,7 @@
 
 using Antlr4.Runtime;
 
-namespace ExpirableStore.Compiler.Syntax.Internal;
+namespace ExpirableStore.Compiler.Parsing.Internal;
 
 public partial class ExpirablesLexer
 {

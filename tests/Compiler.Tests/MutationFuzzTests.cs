@@ -6,25 +6,31 @@ using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
 using Antlr4.Runtime;
-using ExpirableStore.Cli.Tests.Support;
-using ExpirableStore.Compiler;
 using ExpirableStore.Compiler.Diagnostics;
 using ExpirableStore.Compiler.Formatting;
 using ExpirableStore.Compiler.Syntax;
 using NUnit.Framework;
 
-namespace ExpirableStore.Cli.Tests;
+namespace ExpirableStore.Compiler.Tests;
 
 /// <summary>
 /// Fuzzing with a fixed seed: thousands of mutated variants of the valid inputs. Whatever the
 /// text, Compile, Check and Format return (no exception, no internal-error diagnostic), every
-/// diagnostic points inside the file, and a variant that still parses formats idempotently.
+/// diagnostic points inside the file, a variant that still parses formats idempotently, and a
+/// variant that check accepts generates C# that builds (a sample of them is built with Roslyn,
+/// every warning an error; only names the test does not define are allowed to be missing).
 /// A failure names the variant's number; <see cref="Variant"/> rebuilds it.
 /// </summary>
-public sealed class CompilerRobustnessTests
+public sealed class MutationFuzzTests
 {
     private const int RandomSeed = 20261124;
     private const int VariantCount = 10_000;
+
+    // Every how-manieth accepted variant is built with Roslyn, and how many at most: enough to see
+    // each kind of mutation, few enough to build in a few seconds.
+    private const int BuildEvery = 4;
+    private const int BuildAtMost = 600;
+    private const int BuildBatch = 150;
 
     // Fragments that are worth inserting: the language's tokens, comment delimiters, odd characters.
     private static readonly string[] Fragments =
@@ -35,7 +41,7 @@ public sealed class CompilerRobustnessTests
         "\0", "\uD800", "\uDC00", "\U0001F600", "é", "\u2028", "\"", "'", "#line", "}", "{", "\\",
     };
 
-    private static readonly Lazy<SeedFile[]> Seeds = new(() => TestPaths.ValidInputs()
+    private static readonly Lazy<SeedFile[]> Seeds = new(() => TestData.ValidInputs()
         .Select(path => SourceFile.Load(path))
         .Select(source => new SeedFile(source.Text, SignificantSpans(source)))
         .ToArray());
@@ -44,16 +50,22 @@ public sealed class CompilerRobustnessTests
     public void Ten_thousand_mutated_files_never_break_the_compiler_or_the_formatter()
     {
         var failures = new ConcurrentQueue<string>();
+        var accepted = new ConcurrentBag<int>();
         var stopwatch = Stopwatch.StartNew();
         var parsed = 0;
 
         Parallel.For(0, VariantCount, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, index =>
         {
             var text = Variant(index);
-            var problem = Examine($"variant-{index}.expirables", text, out var formatted);
+            var problem = Examine($"variant-{index}.expirables", text, out var formatted, out var isAccepted);
             if (formatted)
             {
                 System.Threading.Interlocked.Increment(ref parsed);
+            }
+
+            if (isAccepted)
+            {
+                accepted.Add(index);
             }
 
             if (problem is not null && failures.Count < 20)
@@ -62,9 +74,47 @@ public sealed class CompilerRobustnessTests
             }
         });
 
-        TestContext.Out.WriteLine($"{VariantCount} variants in {stopwatch.Elapsed.TotalSeconds:F1} s; {parsed} of them still parsed and were formatted.");
+        var examined = stopwatch.Elapsed;
+        var built = BuildAcceptedSample(accepted.OrderBy(i => i).Where((_, n) => n % BuildEvery == 0).Take(BuildAtMost).ToList(), failures);
+
+        TestContext.Out.WriteLine($"{VariantCount} variants in {examined.TotalSeconds:F1} s: {parsed} still parsed and were formatted, {accepted.Count} accepted by check; "
+            + $"{built} of those built with Roslyn in {(stopwatch.Elapsed - examined).TotalSeconds:F1} s.");
         Assert.That(failures, Is.Empty, () => string.Join("\n\n", failures.Take(5)));
         Assert.That(parsed, Is.GreaterThan(VariantCount / 20), "some variants stay valid, so the formatter is exercised on new shapes");
+        Assert.That(built, Is.GreaterThan(BuildAtMost / 2), "enough accepted variants are built");
+    }
+
+    // Builds the C# of accepted variants, many per compilation: each is compiled again under a class
+    // name of its own so that they can share one, and a problem is traced back to its variant.
+    private static int BuildAcceptedSample(IReadOnlyList<int> indexes, ConcurrentQueue<string> failures)
+    {
+        var built = 0;
+        foreach (var batch in indexes.Chunk(BuildBatch))
+        {
+            var trees = new List<Microsoft.CodeAnalysis.SyntaxTree>();
+            foreach (var index in batch)
+            {
+                var path = $"variant-{index}.expirables";
+                var result = ExpirablesCompiler.Compile(new SourceFile(path, Variant(index)), new CompilerOptions { DefaultNamespace = "Fuzz", ClassName = $"Variant{index}", LineDirectivePath = path });
+                if (result.GeneratedCode is null)
+                {
+                    failures.Enqueue($"variant {index}: accepted, but not with a class name of its own: {string.Join("; ", result.Diagnostics)}");
+                    continue;
+                }
+
+                trees.Add(GeneratedCSharp.Parse(result.GeneratedCode, $"variant-{index}.g.cs"));
+            }
+
+            var problems = GeneratedCSharp.GeneratorProblems(GeneratedCSharp.Build(trees, realRuntime: true, withFetchers: false));
+            foreach (var problem in problems.Take(5))
+            {
+                failures.Enqueue($"{problem.Location.GetMappedLineSpan().Path}: accepted by check, but its C# does not build: {problem}");
+            }
+
+            built += trees.Count;
+        }
+
+        return built;
     }
 
     public static IEnumerable<TestCaseData> Extremes()
@@ -96,7 +146,7 @@ public sealed class CompilerRobustnessTests
     [TestCaseSource(nameof(Extremes))]
     public void Extreme_inputs_are_handled(string text)
     {
-        var problem = Examine("extreme.expirables", text, out _);
+        var problem = Examine("extreme.expirables", text, out _, out _);
 
         Assert.That(problem, Is.Null);
     }
@@ -218,17 +268,19 @@ public sealed class CompilerRobustnessTests
     }
 
     // Checks one text; returns what is wrong, or null.
-    private static string? Examine(string path, string text, out bool formatted)
+    private static string? Examine(string path, string text, out bool formatted, out bool accepted)
     {
         formatted = false;
+        accepted = false;
         var source = new SourceFile(path, text);
         IReadOnlyList<Diagnostic> checkDiagnostics;
         CompilationResult compiled;
         FormattingResult format;
         try
         {
-            checkDiagnostics = ExpirablesCompiler.Check(source);
-            compiled = ExpirablesCompiler.Compile(source, new CompilerOptions { DefaultNamespace = "Fuzz" });
+            var options = new CompilerOptions { DefaultNamespace = "Fuzz" };
+            checkDiagnostics = ExpirablesCompiler.Check(source, options);
+            compiled = ExpirablesCompiler.Compile(source, options);
             format = ExpirablesFormatter.Format(source);
         }
 #pragma warning disable CA1031 // The test's subject: any exception is the failure being looked for.
@@ -262,6 +314,8 @@ public sealed class CompilerRobustnessTests
         {
             return "code generated despite errors, or missing without them";
         }
+
+        accepted = !compiled.HasErrors;
 
         if (format.FormattedText is not null)
         {
@@ -324,7 +378,7 @@ public sealed class CompilerRobustnessTests
         var spans = new List<(int, int)>();
         foreach (var token in SyntaxTree.Parse(source).Tokens)
         {
-            if (token.Type != TokenConstants.EOF && token.StartIndex >= 0 && token.StopIndex >= token.StartIndex && token.Type != Compiler.Syntax.Internal.ExpirablesLexer.WHITESPACE && token.Type != Compiler.Syntax.Internal.ExpirablesLexer.NEWLINE)
+            if (token.Type != TokenConstants.EOF && token.StartIndex >= 0 && token.StopIndex >= token.StartIndex && token.Type != Parsing.Internal.ExpirablesLexer.WHITESPACE && token.Type != Parsing.Internal.ExpirablesLexer.NEWLINE)
             {
                 spans.Add((token.StartIndex, token.StopIndex - token.StartIndex + 1));
             }
