@@ -19,7 +19,9 @@ namespace ExpirableStore.Compiler.Tests;
 /// diagnostic points inside the file, a variant that still parses formats idempotently, and a
 /// variant that check accepts generates C# that builds (a sample of them is built with Roslyn,
 /// every warning an error; only names the test does not define are allowed to be missing).
-/// A failure names the variant's number; <see cref="Variant"/> rebuilds it.
+/// The variants of the version 1 files are also compared with what the version 1 compiler made
+/// of them (<see cref="Version1Baseline"/>). A failure names the variant's number;
+/// <see cref="Variant"/> rebuilds it.
 /// </summary>
 public sealed class MutationFuzzTests
 {
@@ -41,7 +43,9 @@ public sealed class MutationFuzzTests
         "\0", "\uD800", "\uDC00", "\U0001F600", "é", "\u2028", "\"", "'", "#line", "}", "{", "\\",
     };
 
-    private static readonly Lazy<SeedFile[]> Seeds = new(() => TestData.ValidInputs()
+    // The version 1 files the variants are made from: the valid inputs of the tests when version 1
+    // was the language, listed (with their contents' digests) in the baseline.
+    private static readonly Lazy<SeedFile[]> Seeds = new(() => Version1Baseline.SeedFiles()
         .Select(path => SourceFile.Load(path))
         .Select(source => new SeedFile(source.Text, SignificantSpans(source)))
         .ToArray());
@@ -53,11 +57,12 @@ public sealed class MutationFuzzTests
         var accepted = new ConcurrentBag<int>();
         var stopwatch = Stopwatch.StartNew();
         var parsed = 0;
+        var outcomes = new string[VariantCount];
 
         Parallel.For(0, VariantCount, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, index =>
         {
             var text = Variant(index);
-            var problem = Examine($"variant-{index}.expirables", text, out var formatted, out var isAccepted);
+            var problem = Examine($"variant-{index}.expirables", text, out var formatted, out var isAccepted, out outcomes[index]);
             if (formatted)
             {
                 System.Threading.Interlocked.Increment(ref parsed);
@@ -80,6 +85,7 @@ public sealed class MutationFuzzTests
         TestContext.Out.WriteLine($"{VariantCount} variants in {examined.TotalSeconds:F1} s: {parsed} still parsed and were formatted, {accepted.Count} accepted by check; "
             + $"{built} of those built with Roslyn in {(stopwatch.Elapsed - examined).TotalSeconds:F1} s.");
         Assert.That(failures, Is.Empty, () => string.Join("\n\n", failures.Take(5)));
+        Version1Baseline.AssertSameOutcomes(outcomes, Variant);
         Assert.That(parsed, Is.GreaterThan(VariantCount / 20), "some variants stay valid, so the formatter is exercised on new shapes");
         Assert.That(built, Is.GreaterThan(BuildAtMost / 2), "enough accepted variants are built");
     }
@@ -268,10 +274,14 @@ public sealed class MutationFuzzTests
     }
 
     // Checks one text; returns what is wrong, or null.
-    private static string? Examine(string path, string text, out bool formatted, out bool accepted)
+    private static string? Examine(string path, string text, out bool formatted, out bool accepted) =>
+        Examine(path, text, out formatted, out accepted, out _);
+
+    private static string? Examine(string path, string text, out bool formatted, out bool accepted, out string outcome)
     {
         formatted = false;
         accepted = false;
+        outcome = string.Empty;
         var source = new SourceFile(path, text);
         IReadOnlyList<Diagnostic> checkDiagnostics;
         CompilationResult compiled;
@@ -316,6 +326,7 @@ public sealed class MutationFuzzTests
         }
 
         accepted = !compiled.HasErrors;
+        outcome = Version1Baseline.Outcome(checkDiagnostics, compiled, format);
 
         if (format.FormattedText is not null)
         {
