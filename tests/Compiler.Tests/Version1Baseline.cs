@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using ExpirableStore.Compiler.Diagnostics;
 using ExpirableStore.Compiler.Formatting;
+using ExpirableStore.Tests.Support;
 using NUnit.Framework;
 
 namespace ExpirableStore.Compiler.Tests;
@@ -56,6 +57,71 @@ internal static class Version1Baseline
     }
 
     private static string[] SeedLines() => File.ReadLines(BaselinePath).Where(l => l.StartsWith(SeedPrefix, StringComparison.Ordinal)).ToArray();
+
+    /// <summary>
+    /// The texts the tests knew when version 1 was the language: every <c>.expirables</c> file of the
+    /// repository and every string a <c>[TestCase]</c> of this project starts with, by the digest of
+    /// the text; a text that is no longer there is not compared.
+    /// </summary>
+    public static IEnumerable<string> CaseTexts()
+    {
+        var files = Directory.GetFiles(Repository.Root, "*.expirables", SearchOption.AllDirectories)
+            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "seeds" || part.StartsWith('.')))
+            .OrderBy(f => f, StringComparer.Ordinal)
+            .Select(f => SourceFile.Load(f))
+            .Where(source => source.DecodingError is null)
+            .Select(source => source.Text);
+        var testCases = typeof(Version1Baseline).Assembly.GetTypes()
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .SelectMany(t => t.GetMethods())
+            .SelectMany(m => m.GetCustomAttributes(typeof(TestCaseAttribute), inherit: false).Cast<TestCaseAttribute>())
+            .Select(a => a.Arguments.Length > 0 ? a.Arguments[0] as string : null)
+            .OfType<string>();
+        return files.Concat(testCases).Distinct(StringComparer.Ordinal);
+    }
+
+    /// <summary>The outcome of one text compiled as <c>case.expirables</c> without options.</summary>
+    public static string CaseOutcome(string text)
+    {
+        var source = new SourceFile("case.expirables", text);
+        return Outcome(ExpirablesCompiler.Check(source), ExpirablesCompiler.Compile(source), ExpirablesFormatter.Format(source));
+    }
+
+    /// <summary>Compares the outcomes of the version 1 texts with the baseline (or rewrites it).</summary>
+    public static void AssertSameCaseOutcomes()
+    {
+        var path = TestData.PathOf("Version1", "case-outcomes.txt");
+        if (Update)
+        {
+            var lines = new List<string>
+            {
+                "# What the version 1 compiler made of the texts of the tests (see Version1Baseline.cs): digest of the text, digest of its outcome.",
+            };
+            lines.AddRange(CaseTexts().Select(t => TextDigest(t) + " " + CaseOutcome(t)));
+            File.WriteAllText(path, string.Join("\n", lines) + "\n", new UTF8Encoding(false));
+        }
+
+        var expected = File.ReadLines(path).Where(l => l.Length > 0 && l[0] != '#').Select(l => l.Split(' ')).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+        var compared = 0;
+        var differing = new List<string>();
+        foreach (var text in CaseTexts())
+        {
+            if (!expected.TryGetValue(TextDigest(text), out var outcome))
+            {
+                continue;
+            }
+
+            compared++;
+            if (CaseOutcome(text) != outcome)
+            {
+                differing.Add(text);
+            }
+        }
+
+        TestContext.Out.WriteLine($"version 1 texts: {compared} of {expected.Count} still in the tests compared, {differing.Count} differ, each containing 'key', 'state' or 'required'");
+        Assert.That(compared, Is.GreaterThan(expected.Count / 2), "most version 1 texts are still in the tests");
+        Assert.That(differing.Where(t => !Version2Word.IsMatch(t)), Is.Empty, "texts whose outcome differs from the version 1 compiler's without a version 2 word in them");
+    }
 
     /// <summary>The outcome of one variant, as a short digest.</summary>
     public static string Outcome(IReadOnlyList<Diagnostic> check, CompilationResult compiled, FormattingResult format)
@@ -108,6 +174,8 @@ internal static class Version1Baseline
         message.Replace("'timeout', 'key', 'state'", "'timeout'", StringComparison.Ordinal);
 
     private static string ContentDigest(string path) => Digest(File.ReadAllBytes(path));
+
+    private static string TextDigest(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 8).ToLowerInvariant();
 
     private static string Digest(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes), 0, 4).ToLowerInvariant();
 }
