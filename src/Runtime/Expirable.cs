@@ -12,7 +12,7 @@ namespace ExpirableStore;
 /// costs no lock, no allocation and no precise clock read.
 /// </summary>
 /// <typeparam name="T">The type of the value.</typeparam>
-public sealed class Expirable<T> : IUntypedExpirable
+public sealed class Expirable<T> : IUntypedExpirable, IEntryCell<T>
 {
     // The replica the hit path reads: one volatile reference to an immutable entry, replaced as a whole.
     internal volatile CacheEntry<T>? Entry;
@@ -40,6 +40,12 @@ public sealed class Expirable<T> : IUntypedExpirable
     internal ExpirableCore<T> Core => _core;
 
     IExpirableSlot IUntypedExpirable.Slot => _core;
+
+    CacheEntry<T>? IEntryCell<T>.Entry
+    {
+        get => Entry;
+        set => Entry = value;
+    }
 
     /// <summary>
     /// Returns the cached value, or fetches it (one fetch for all concurrent callers).

@@ -89,6 +89,27 @@ public sealed class ClockStepTests : RuntimeTestBase
     }
 
     [Test]
+    public async Task The_watchdog_checks_system_clock_runtimes_in_the_background_and_never_reads_other_clocks()
+    {
+        await using var system = ExpirableRuntime.InMemory();
+        var counting = new CountingClock(Time);
+        await using var fake = ExpirableRuntime.InMemory(counting);
+        var fakeTrust = fake.Clock.TrustedUntil;
+        var reads = counting.Reads;
+
+        var before = system.Clock.TrustedUntil;
+        Internal.ClockWatchdog.CheckAll();
+        Assert.That(system.Clock.TrustedUntil, Is.GreaterThanOrEqualTo(before));
+        Assert.That(counting.Reads, Is.EqualTo(reads), "a clock other than the system's was read in the background");
+        Assert.That(fake.Clock.TrustedUntil, Is.EqualTo(fakeTrust));
+
+        // Without any access, the system runtime's trust moves on (the watchdog runs every 25 ms).
+        var seen = system.Clock.TrustedUntil;
+        await WaitForRealTimeAsync(() => system.Clock.TrustedUntil > seen);
+        Assert.That(counting.Reads, Is.EqualTo(reads));
+    }
+
+    [Test]
     public async Task No_value_is_handed_out_at_or_after_its_expiry_on_the_system_clock()
     {
         await using var runtime = ExpirableRuntime.InMemory();
@@ -214,5 +235,26 @@ public sealed class ClockStepTests : RuntimeTestBase
             Assert.That(Stopwatch.GetTimestamp(), Is.LessThan(deadline), "real time did not pass");
             await Task.Yield();
         }
+    }
+
+    /// <summary>Counts the reads of a clock.</summary>
+    private sealed class CountingClock(TimeProvider inner) : TimeProvider
+    {
+        private int _reads;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            Interlocked.Increment(ref _reads);
+            return inner.GetUtcNow();
+        }
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            inner.CreateTimer(callback, state, dueTime, period);
     }
 }

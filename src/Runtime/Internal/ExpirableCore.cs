@@ -7,16 +7,16 @@ using Microsoft.Extensions.Logging;
 namespace ExpirableStore.Internal;
 
 /// <summary>
-/// Everything behind one cached value except its hit path: the replica (installed into the owner's entry
-/// field), the single flight, the one running call of the fetch method, the timers and the store. All state
-/// changes happen under <see cref="_gate"/>; the hit path reads the owner's entry field without it.
-/// Nothing here assumes one core per <see cref="Expirable{T}"/>: a keyed expirable has one per key, created
-/// and dropped at run time (<see cref="IRuntimeMember"/>).
+/// Everything behind one cached value except its hit path: the replica (published in the owner's entry
+/// cell, <see cref="IEntryCell{T}"/>), the single flight, the one running call of the fetch method, the
+/// timers and the store. All state changes happen under <see cref="_gate"/>; the hit path reads the entry
+/// cell without it. Nothing here assumes one core per <see cref="Expirable{T}"/>: a keyed expirable has one
+/// per key, created and dropped at run time (<see cref="IRuntimeMember"/>).
 /// </summary>
 internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>, IRuntimeMember
 {
     private readonly object _gate = new();
-    private readonly Expirable<T> _owner;
+    private readonly IEntryCell<T> _owner;
     private readonly ExpirableRuntime _runtime;
     private readonly IExpirableStore _store;
     private readonly Func<IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> _fetch;
@@ -32,7 +32,7 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>, IRuntimeMemb
     private bool _shutDown;
 
     public ExpirableCore(
-        Expirable<T> owner,
+        IEntryCell<T> owner,
         ExpirableRuntime runtime,
         string key,
         ExpirableDefinition definition,
@@ -240,6 +240,15 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>, IRuntimeMemb
         old?.Retire();
         return true;
     }
+}
+
+/// <summary>
+/// Where a core publishes its entry for the hit path to read: the <see cref="Expirable{T}"/> itself, or
+/// (keyed expirables) the cell of one key. The hit path reads the field directly; the core goes through this.
+/// </summary>
+internal interface IEntryCell<T>
+{
+    CacheEntry<T>? Entry { get; set; }
 }
 
 /// <summary>What the runtime asks of every cached value it owns (one per expirable, or per key of a keyed one).</summary>
