@@ -88,14 +88,14 @@ public sealed class FailureTests : RuntimeTestBase
 
             // When it returns after all, its value is cached.
             never.SetResult(Backend.Ok("late"));
-            await expirable.Core.WhenFetchEndedAsync();
+            await Hooks.WhenFetchEndedAsync(expirable);
             Assert.That(await expirable.GetAsync(), Is.EqualTo("late"));
             Assert.That(Backend.Calls(expirable.Name), Is.EqualTo(1));
             return;
         }
 
         // It observes its cancelled token and returns (a moment after the timeout): then the next access fetches.
-        await expirable.Core.WhenFetchEndedAsync();
+        await Hooks.WhenFetchEndedAsync(expirable);
         Assert.That(await expirable.GetAsync(), Is.EqualTo("after-timeout"));
         Assert.That(Backend.Calls(expirable.Name), Is.EqualTo(2));
     }

@@ -80,7 +80,7 @@ public sealed class ReviewTests
         }
 
         // When the abandoned call returns after all, its value is cached; the fetch method ran once.
-        await expirable.Core.WhenFetchEndedAsync().WaitAsync(Patience);
+        await Hooks.WhenFetchEndedAsync(expirable).WaitAsync(Patience);
         var again = await expirable.FetchAsync().AsTask().WaitAsync(Patience);
         Assert.That(again.Value, Is.EqualTo("late"));
         Assert.That(Volatile.Read(ref calls), Is.EqualTo(1));

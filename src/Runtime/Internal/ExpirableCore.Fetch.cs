@@ -27,7 +27,10 @@ internal sealed partial class ExpirableCore<T>
             if (TryGetValidLocked(now, out var valid))
             {
                 // Its deadline passed early (a backward clock step, a fake clock standing still): trust it again.
-                if (valid.ExpiresAt is { } expiresAt)
+                // Not in its last CoarseMarginMilliseconds, where it stays on this exact path.
+                if (valid.ExpiresAt is { } expiresAt
+                    && (expiresAt - now.Wall).TotalMilliseconds > RuntimeClock.CoarseMarginMilliseconds
+                    && now.Mono >= Volatile.Read(ref valid.CoarseDeadline))
                 {
                     Volatile.Write(ref valid.CoarseDeadline, _clock.CoarseDeadline(now, expiresAt));
                 }

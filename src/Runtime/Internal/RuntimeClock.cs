@@ -121,6 +121,9 @@ internal sealed class RuntimeClock
             {
                 step = now.Offset - lowest;
 
+                // Until every deadline is recomputed, no hit trusts one: accesses take the exact slow path.
+                Volatile.Write(ref _trustedUntil, long.MinValue);
+
                 // Deadlines recomputed from this reading assume its offset; installs racing with the
                 // re-evaluation lower it again through NoteOffset.
                 Interlocked.Exchange(ref _lowestOffset, now.Offset);
