@@ -92,7 +92,7 @@ internal sealed partial class ExpirableCore<T>
     {
         lock (_gate)
         {
-            return _fetchRun?.Released.Task ?? Task.CompletedTask;
+            return _fetchRun?.WhenReleasedLocked() ?? Task.CompletedTask;
         }
     }
 
@@ -115,7 +115,7 @@ internal sealed partial class ExpirableCore<T>
             return running;
         }
 
-        var flight = new Flight(_generation, reason, eagerEntry, _owner.Entry, new FlightInfo(this, parent));
+        var flight = new Flight(this, _generation, reason, eagerEntry, _owner.Entry, parent);
         _flight = flight;
 
         // Off the caller's thread and out of its execution context: a synchronous fetcher must not run under
@@ -145,7 +145,7 @@ internal sealed partial class ExpirableCore<T>
     {
         // This flight's own execution context (Background.Run started it empty): what the store and the
         // fetch it calls see.
-        FetchContext.EnterFlight(flight.Info);
+        FetchContext.EnterFlight(flight);
         StoreFetch<T> result;
         var lifetime = _runtime.Lifetime;
         try
@@ -379,42 +379,42 @@ internal sealed partial class ExpirableCore<T>
     {
         while (true)
         {
-            FetchRun busy;
+            Task busy;
             lock (_gate)
             {
-                if (_fetchRun is null)
+                if (_fetchRun is not { } running)
                 {
                     var run = new FetchRun(this);
                     _fetchRun = run;
                     return (run, default);
                 }
 
-                busy = _fetchRun;
-                if (busy.IsHanging)
+                if (running.IsHanging)
                 {
-                    return (null, busy.Refusal);
+                    return (null, running.Refusal);
                 }
+
+                // A fetch started before a clear still runs: the next one starts when it ends (or is abandoned).
+                // One abandoned that has just returned frees the slot in a moment: wait for that.
+                busy = running.Abandoned ? running.WhenReleasedLocked() : running.WhenSettledLocked();
             }
 
-            // A fetch started before a clear still runs: the next one starts when it ends (or is abandoned).
-            // One abandoned that has just returned frees the slot in a moment: wait for that.
-            await (busy.Abandoned ? busy.Released.Task : busy.Settled.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await busy.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     private void ReleaseFetchSlot(FetchRun run)
     {
+        run.MarkEnded();
         lock (_gate)
         {
             if (ReferenceEquals(_fetchRun, run))
             {
                 _fetchRun = null;
             }
-        }
 
-        run.MarkEnded();
-        run.Settled.TrySetResult();
-        run.Released.TrySetResult();
+            run.SettleLocked(released: true);
+        }
     }
 
     /// <summary>
@@ -430,9 +430,9 @@ internal sealed partial class ExpirableCore<T>
                 new TimeoutException($"The fetch of expirable '{Definition.Name}' timed out after {timeout} and is still running."));
             run.Pending = pending;
             run.Abandoned = true;
+            run.SettleLocked(released: false);
         }
 
-        run.Settled.TrySetResult();
         var stillRunning = FollowAbandonedAsync(run, pending, started);
         lock (_gate)
         {
@@ -551,7 +551,8 @@ internal sealed partial class ExpirableCore<T>
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
 
-    private sealed class Flight(long generation, RefreshReason reason, CacheEntry<T>? eagerEntry, CacheEntry<T>? entryAtStart, FlightInfo info)
+    private sealed class Flight(ExpirableCore<T> core, long generation, RefreshReason reason, CacheEntry<T>? eagerEntry, CacheEntry<T>? entryAtStart, ActivityContext parent)
+        : FlightInfo(core, parent)
     {
         public long Generation { get; } = generation;
 
@@ -562,8 +563,6 @@ internal sealed partial class ExpirableCore<T>
 
         /// <summary>The entry when the flight started: a late outcome replaces only this one (or none).</summary>
         public CacheEntry<T>? EntryAtStart { get; } = entryAtStart;
-
-        public FlightInfo Info { get; } = info;
 
         public TaskCompletionSource<Fetched<T>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -589,10 +588,28 @@ internal sealed partial class ExpirableCore<T>
         /// <summary>What callers get while it runs abandoned.</summary>
         public Fetched<T> Refusal { get; set; }
 
+        // Signals made only when someone waits (rarely: a caller after a clear, a test): under the gate.
+        private TaskCompletionSource? _settled;
+        private TaskCompletionSource? _released;
+        private bool _isSettled;
+        private bool _isReleased;
+
         /// <summary>Completes when the call ends or is abandoned: a waiting call then takes the slot, or is refused.</summary>
-        public TaskCompletionSource Settled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Task WhenSettledLocked() => _isSettled ? Task.CompletedTask : (_settled ??= new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
         /// <summary>Completes when the slot is free again.</summary>
-        public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Task WhenReleasedLocked() => _isReleased ? Task.CompletedTask : (_released ??= new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+        /// <summary>The call ended (<paramref name="released"/>: and freed the slot) or was abandoned.</summary>
+        public void SettleLocked(bool released)
+        {
+            _isSettled = true;
+            _settled?.TrySetResult();
+            if (released)
+            {
+                _isReleased = true;
+                _released?.TrySetResult();
+            }
+        }
     }
 }

@@ -21,9 +21,14 @@ internal abstract class FetchCall(IExpirableSlot slot)
 }
 
 /// <summary>What a flight hands to the fetch it causes, through the flight's own execution context.</summary>
-/// <param name="Slot">The expirable the flight fetches.</param>
-/// <param name="Parent">The span the fetch's span is a child of: the first waiting caller's, none for a background refresh.</param>
-internal sealed record FlightInfo(IExpirableSlot Slot, ActivityContext Parent);
+/// <param name="slot">The expirable the flight fetches.</param>
+/// <param name="parent">The span the fetch's span is a child of: the first waiting caller's, none for a background refresh.</param>
+internal abstract class FlightInfo(IExpirableSlot slot, ActivityContext parent)
+{
+    public IExpirableSlot Slot { get; } = slot;
+
+    public ActivityContext Parent { get; } = parent;
+}
 
 /// <summary>
 /// The ambient state the runtime keeps in execution contexts it owns: flights and fetch tasks start
