@@ -123,6 +123,19 @@ public sealed class Expirable<T> : IUntypedExpirable, IEntryCell<T>
     public ValueTask<bool> InvalidateAsync(T staleValue, CancellationToken cancellationToken = default) =>
         _core.InvalidateAsync(staleValue, cancellationToken);
 
+    /// <summary>
+    /// Compare-and-clear by outcome: as <see cref="InvalidateAsync(T, CancellationToken)"/>, but the cached
+    /// value is removed only if it is the very fetch <paramref name="staleOutcome"/> (from
+    /// <see cref="FetchAsync"/>) came from, not merely an equal value. Prefer it when you have the outcome:
+    /// an upstream that hands out the same token again is then refetched once, not once per rejecting caller.
+    /// </summary>
+    /// <param name="staleOutcome">The outcome the caller got and whose value it found bad.</param>
+    /// <param name="cancellationToken">Cancels the wait for the cluster deletion.</param>
+    /// <returns>Whether this call removed the value.</returns>
+    /// <exception cref="ObjectDisposedException">The runtime was disposed.</exception>
+    public ValueTask<bool> InvalidateAsync(Fetched<T> staleOutcome, CancellationToken cancellationToken = default) =>
+        _core.InvalidateAsync(staleOutcome, cancellationToken);
+
     /// <inheritdoc/>
     public override string ToString() => "Expirable " + Key;
 
@@ -144,6 +157,6 @@ public sealed class Expirable<T> : IUntypedExpirable, IEntryCell<T>
 
     ValueTask<bool> IUntypedExpirable.InvalidateBoxedAsync(object? staleValue, CancellationToken cancellationToken) =>
         staleValue is T typed ? InvalidateAsync(typed, cancellationToken)
-        : staleValue is null && default(T) is null ? InvalidateAsync(default!, cancellationToken)
+        : staleValue is null && default(T) is null ? InvalidateAsync((T)default!, cancellationToken)
         : throw new ArgumentException($"Expirable '{Name}' holds values of type {typeof(T)}, not {staleValue?.GetType().ToString() ?? "null"}.", nameof(staleValue));
 }

@@ -92,7 +92,7 @@ public abstract class ExpirableModule
 
     /// <summary>
     /// Compare-and-clear by declared name: removes the value only if it is still <paramref name="staleValue"/>
-    /// (see <see cref="Expirable{T}.InvalidateAsync"/>).
+    /// (see <see cref="Expirable{T}.InvalidateAsync(T, CancellationToken)"/>).
     /// </summary>
     /// <param name="name">The declared name.</param>
     /// <param name="staleValue">The value the caller got and found bad.</param>
@@ -102,7 +102,7 @@ public abstract class ExpirableModule
     public ValueTask<bool> InvalidateAsync(string name, object? staleValue, CancellationToken cancellationToken = default) =>
         Find(name).InvalidateBoxedAsync(staleValue, cancellationToken);
 
-    /// <summary>Compare-and-clear by declared name (see <see cref="Expirable{T}.InvalidateAsync"/>).</summary>
+    /// <summary>Compare-and-clear by declared name (see <see cref="Expirable{T}.InvalidateAsync(T, CancellationToken)"/>).</summary>
     /// <typeparam name="T">The declared value type.</typeparam>
     /// <param name="name">The declared name.</param>
     /// <param name="staleValue">The value the caller got and found bad.</param>

@@ -64,6 +64,14 @@ public readonly struct Fetched<T> : IEquatable<Fetched<T>>
         return IsOk;
     }
 
+    /// <summary>
+    /// Whether both are the outcome of one and the same fetch: each fetch of an expiring value has its own
+    /// expiry object, so two fetches that returned equal values still differ. Values that never expire share
+    /// one marker: for them, equal values count as the same.
+    /// </summary>
+    internal bool IsSameFetch(Fetched<T> other) =>
+        IsOk && ReferenceEquals(_outcome, other._outcome) && (_outcome is FetchedOutcome.Expiry || System.Collections.Generic.EqualityComparer<T>.Default.Equals(_value, other._value));
+
     /// <inheritdoc/>
     public bool Equals(Fetched<T> other) =>
         IsOk == other.IsOk

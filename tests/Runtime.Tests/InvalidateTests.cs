@@ -57,6 +57,45 @@ public sealed class InvalidateTests : RuntimeTestBase
     }
 
     [Test]
+    public async Task Fifty_callers_rejecting_the_same_outcome_cause_one_refetch_even_when_the_upstream_returns_the_same_token()
+    {
+        // An upstream that hands out the same token again: equal values, different fetches.
+        var expirable = Module.LocalLazy;
+        Backend.Handler = async (_, _, _) =>
+        {
+            await Task.Yield();
+            return Backend.Ok("the-same-token");
+        };
+
+        for (var round = 1; round <= Rounds; round++)
+        {
+            await expirable.GetAsync();
+            var go = NewSource<bool>();
+            var ready = 0;
+            var allReady = NewSource<bool>();
+            var callers = Enumerable.Range(0, Callers).Select(_ => Task.Run(async () =>
+            {
+                var outcome = await expirable.FetchAsync();
+                if (Interlocked.Increment(ref ready) == Callers)
+                {
+                    allReady.SetResult(true);
+                }
+
+                await go.Task;
+                await expirable.InvalidateAsync(outcome);
+                return await expirable.FetchAsync();
+            })).ToArray();
+
+            await allReady.Task;
+            go.SetResult(true);
+            var got = await Task.WhenAll(callers);
+
+            Assert.That(Backend.Calls(expirable.Name), Is.EqualTo(round + 1), $"round {round}: one refetch for {Callers} rejections");
+            Assert.That(got.Select(o => o.ExpiresAt).Distinct().Count(), Is.EqualTo(1));
+        }
+    }
+
+    [Test]
     public async Task Invalidating_a_value_that_was_already_replaced_changes_nothing()
     {
         var expirable = Module.LocalLazy;

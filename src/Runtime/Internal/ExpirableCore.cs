@@ -117,14 +117,26 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>, IRuntimeMemb
     /// store to drop that same value everywhere. A newer value, or none, is left alone.
     /// </summary>
     /// <returns>Whether this call dropped the value here.</returns>
-    public async ValueTask<bool> InvalidateAsync(T staleValue, CancellationToken cancellationToken)
+    public ValueTask<bool> InvalidateAsync(T staleValue, CancellationToken cancellationToken) =>
+        InvalidateAsync(static (entry, stale) => EqualityComparer<T>.Default.Equals(entry.Value, stale.Value), Fetched.Forever(staleValue), cancellationToken);
+
+    /// <summary>
+    /// Compare-and-clear by outcome: drops the value only if it is still the one <paramref name="staleOutcome"/>
+    /// came from (the same fetch, not merely an equal value), so an upstream that hands out the same token
+    /// again is not refetched once per rejecting caller.
+    /// </summary>
+    /// <returns>Whether this call dropped the value here.</returns>
+    public ValueTask<bool> InvalidateAsync(Fetched<T> staleOutcome, CancellationToken cancellationToken) =>
+        InvalidateAsync(static (entry, stale) => entry.Fetched.IsSameFetch(stale), staleOutcome, cancellationToken);
+
+    private async ValueTask<bool> InvalidateAsync(Func<CacheEntry<T>, Fetched<T>, bool> matches, Fetched<T> stale, CancellationToken cancellationToken)
     {
         object? origin;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_shutDown, typeof(ExpirableRuntime));
             var entry = _owner.Entry;
-            if (entry is null || !EqualityComparer<T>.Default.Equals(entry.Value, staleValue))
+            if (entry is null || !matches(entry, stale))
             {
                 return false;
             }
