@@ -34,11 +34,12 @@ internal sealed class RuntimeClock
     internal const long CheckPeriodMilliseconds = 50;
 
     /// <summary>
-    /// A forward move of the wall clock against the monotonic one smaller than this is noise (the coarse
-    /// clock's tick, a preemption between the two reads); it stays well inside
-    /// <see cref="CoarseMarginMilliseconds"/>, so the deadlines computed before it remain early enough.
+    /// A forward move of the wall clock against the monotonic one up to this is not acted on (the coarse
+    /// clock's tick makes each measured offset up to one tick high). It stays inside
+    /// <see cref="CoarseMarginMilliseconds"/>: a value can be served at most tolerance + one tick - margin
+    /// past its expiry, which is below zero for any tick up to 16 ms (Windows' default; Linux: 1-10 ms).
     /// </summary>
-    internal const long StepToleranceMilliseconds = 5;
+    internal const long StepToleranceMilliseconds = 4;
 
     /// <summary>
     /// Environment.TickCount64 is coarse (1-16 ms) and a timer can fire late, so a coarse deadline stops
