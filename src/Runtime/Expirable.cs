@@ -144,7 +144,7 @@ public sealed class Expirable<T> : IUntypedExpirable, IEntryCell<T>
         var fetched = await FetchAsync(cancellationToken).ConfigureAwait(false);
         if (!fetched.IsOk)
         {
-            return Fetched.Failed<object?>(fetched.Error ?? "the fetch failed", fetched.Exception);
+            return new Fetched<object?>(fetched.Error ?? "the fetch failed", fetched.Exception, fetched.Failure);
         }
 
         return fetched.ExpiresAt is { } at ? Fetched.Ok<object?>(fetched.Value, at) : Fetched.Forever<object?>(fetched.Value);

@@ -42,6 +42,20 @@ public sealed class AbandonedFetchTests : RuntimeTestBase
     }
 
     [Test]
+    public async Task The_name_based_members_report_a_timeout_as_one()
+    {
+        var expirable = Module.WithTimeout;
+        var release = await AbandonFirstFetchAsync(expirable);
+
+        var boxed = await Module.FetchAsync("with_timeout");
+        Assert.That(boxed.Failure, Is.EqualTo(FetchFailure.TimedOut));
+        var thrown = await Assert.ThrowsAsync<ExpirableFetchException>(async () => await Module.GetAsync("with_timeout"));
+        Assert.That(thrown!.Failure, Is.EqualTo(FetchFailure.TimedOut));
+        release.SetResult(Backend.Ok("late"));
+        await Hooks.WhenFetchEndedAsync(expirable).WaitAsync(Patience);
+    }
+
+    [Test]
     public async Task Twenty_accesses_to_a_hanging_synchronous_fetcher_make_one_call()
     {
         using var release = new ManualResetEventSlim(false);
