@@ -20,6 +20,8 @@ internal sealed partial class ExpirableCore<T>
 
         var inside = FetchContext.Call;
         Task<Fetched<T>> outcome;
+        Fetched<T>? failedAtOnce = null;
+        string? cyclePath = null;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_shutDown, typeof(ExpirableRuntime));
@@ -39,24 +41,33 @@ internal sealed partial class ExpirableCore<T>
                 return new ValueTask<Fetched<T>>(valid.Fetched);
             }
 
-            ExpirableTelemetry.Add(Telemetry.Misses, _nameTag, _scopeTag);
             if (_fetchRun is { IsHanging: true } abandoned)
             {
                 // No new upstream call, no new thread while the last one still hangs.
-                return new ValueTask<Fetched<T>>(abandoned.Refusal);
+                failedAtOnce = abandoned.Refusal;
+                outcome = null!;
             }
-
-            if (inside is not null)
+            else if (inside is not null && FetchWaitGraph.TryAddWait(inside.Slot, this) is { } cycle)
             {
-                if (FetchWaitGraph.TryAddWait(inside.Slot, this) is { } cycle)
-                {
-                    var path = ExpirableCycleException.Path(cycle);
-                    Log.FetchCycle(_logger, Key, path);
-                    return new ValueTask<Fetched<T>>(Fetched.Failed<T>("fetch cycle: " + path, new ExpirableCycleException(cycle)));
-                }
+                cyclePath = ExpirableCycleException.Path(cycle);
+                failedAtOnce = Fetched.Failed<T>("fetch cycle: " + cyclePath, new ExpirableCycleException(cycle));
+                outcome = null!;
             }
+            else
+            {
+                outcome = JoinOrStartFlightLocked(RefreshReason.Miss, eagerEntry: null, Activity.Current?.Context ?? default).Completion.Task;
+            }
+        }
 
-            outcome = JoinOrStartFlightLocked(RefreshReason.Miss, eagerEntry: null, Activity.Current?.Context ?? default).Completion.Task;
+        ExpirableTelemetry.Add(Telemetry.Misses, _nameTag, _scopeTag);
+        if (cyclePath is not null)
+        {
+            Log.FetchCycle(_logger, Key, cyclePath);
+        }
+
+        if (failedAtOnce is { } failed)
+        {
+            return new ValueTask<Fetched<T>>(failed);
         }
 
         if (inside is not null)
