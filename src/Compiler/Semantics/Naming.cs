@@ -16,7 +16,7 @@ public static class Naming
     /// </summary>
     public static IReadOnlyCollection<string> ReservedMemberNames { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "Definitions", "FetchAsync", "GetAsync", "ClearAsync", "ClearAllAsync", "Create", "Runtime",
+        "Definitions", "FetchAsync", "GetAsync", "ClearAsync", "ClearAllAsync", "InvalidateAsync", "Create", "Runtime",
         "ModuleName", "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize",
         "ReferenceEquals",
     };
