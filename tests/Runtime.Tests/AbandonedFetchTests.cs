@@ -161,6 +161,7 @@ public sealed class AbandonedFetchTests : RuntimeTestBase
     {
         var expirable = Module.LocalLazy;
         var release = NewSource<bool>();
+        var firstCallRuns = NewSource<bool>();
         Backend.Handler = async (name, n, _) =>
         {
             Enter();
@@ -168,6 +169,7 @@ public sealed class AbandonedFetchTests : RuntimeTestBase
             {
                 if (n == 1)
                 {
+                    firstCallRuns.SetResult(true);
                     await release.Task;
                 }
 
@@ -180,7 +182,10 @@ public sealed class AbandonedFetchTests : RuntimeTestBase
             }
         };
 
+        // The call the clears come after must be running first: else a flight started after a clear
+        // could make call 1 itself, and "-1" would then be a value fetched after the clear.
         var first = expirable.FetchAsync().AsTask();
+        await firstCallRuns.Task.WaitAsync(Patience);
         var afterClears = new Task<string>[Accesses];
         for (var i = 0; i < Accesses; i++)
         {

@@ -32,6 +32,40 @@ internal static class Background
             (time, callback, state, due: TimerDelay(dueTime)),
             static a => a.time.CreateTimer(a.callback, a.state, a.due, Timeout.InfiniteTimeSpan));
 
+    /// <summary>
+    /// Arms a one-shot timer for the moment <paramref name="dueAt"/> of <paramref name="time"/>'s clock,
+    /// computed from a reading taken at <paramref name="readAt"/>. A timer's delay counts from when the
+    /// timer is created, so a clock that moved in between (a stalled thread, another thread advancing a
+    /// fake clock) would make it late by that much: the clock is read again after arming and the timer
+    /// re-aimed until a reading agrees with the one it was aimed from. Returns null when
+    /// <paramref name="dueAt"/> has passed by then: the caller acts at once (the timer may have fired
+    /// already, which every callback of the runtime tolerates: it checks that it is still current).
+    /// </summary>
+    public static ITimer? CreateTimerAt(TimeProvider time, TimerCallback callback, object? state, DateTimeOffset dueAt, DateTimeOffset readAt)
+    {
+        var timer = CreateTimer(time, callback, state, dueAt - readAt);
+        for (var attempt = 0; attempt < 8; attempt++)
+        {
+            var now = time.GetUtcNow();
+            if (now >= dueAt)
+            {
+                timer.Dispose();
+                return null;
+            }
+
+            if (now == readAt)
+            {
+                return timer;
+            }
+
+            readAt = now;
+            timer.Change(TimerDelay(dueAt - now), Timeout.InfiniteTimeSpan);
+        }
+
+        // A clock moved on every reading: the last aim is at most one reading late.
+        return timer;
+    }
+
     /// <summary>Runs <paramref name="create"/> (which starts a task or a timer) so that what it starts does not capture the caller's execution context.</summary>
     public static TResult WithoutFlow<TState, TResult>(TState state, Func<TState, TResult> create)
     {

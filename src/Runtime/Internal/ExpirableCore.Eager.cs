@@ -65,7 +65,12 @@ internal sealed partial class ExpirableCore<T>
         }
 
         entry.EagerDueAt = windowOpens - StartJitter(windowOpens - now);
-        entry.EagerTimer = Background.CreateTimer(_time, OnEagerTimer, EagerTimerState(entry), entry.EagerDueAt - now);
+        entry.EagerTimer = Background.CreateTimerAt(_time, OnEagerTimer, EagerTimerState(entry), entry.EagerDueAt, now);
+        if (entry.EagerTimer is null && refreshAtOnceInWindow)
+        {
+            // The clock reached the refresh while the timer was being armed.
+            StartEagerRefreshLocked(entry);
+        }
     }
 
     /// <summary>How much earlier than the window this refresh starts: within <paramref name="room"/>, so never before now.</summary>
@@ -200,7 +205,12 @@ internal sealed partial class ExpirableCore<T>
 
         Log.EagerRefreshRetrying(_logger, Key, attempt, delay);
         entry.EagerTimer?.Dispose();
+        entry.EagerTimer = null;
         entry.EagerDueAt = now + delay;
-        entry.EagerTimer = Background.CreateTimer(_time, OnEagerTimer, EagerTimerState(entry), delay);
+        entry.EagerTimer = Background.CreateTimerAt(_time, OnEagerTimer, EagerTimerState(entry), entry.EagerDueAt, now);
+        if (entry.EagerTimer is null)
+        {
+            StartEagerRefreshLocked(entry);
+        }
     }
 }

@@ -237,7 +237,14 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>, IRuntimeMemb
             var entry = new CacheEntry<T>(fetched, _clock.CoarseDeadline(now, expiresAt), _clock, _time, origin);
 
             // The timer keeps the entry alive, never the core or the runtime.
-            entry.ExpiryTimer = Background.CreateTimer(_time, CacheEntry<T>.OnExpiryTimer, entry, expiresAt - now.Wall);
+            entry.ExpiryTimer = Background.CreateTimerAt(_time, CacheEntry<T>.OnExpiryTimer, entry, expiresAt, now.Wall);
+            if (entry.ExpiryTimer is null)
+            {
+                // The clock passed the expiry while the timer was being armed.
+                Log.FetchedAlreadyExpired(_logger, Key);
+                return false;
+            }
+
             _owner.Entry = entry;
             old?.Retire();
             if (Definition.Refresh == RefreshMode.Eager)
