@@ -124,28 +124,17 @@ internal sealed class NatsProbe : IAsyncDisposable
     public async Task<Dictionary<string, string>> ReadAllAsync(string filter = ">")
     {
         var all = new Dictionary<string, string>(StringComparer.Ordinal);
-        var consumer = await JetStream.CreateOrderedConsumerAsync(StreamName, new NatsJSOrderedConsumerOpts { FilterSubjects = [Subject(filter)], DeliverPolicy = ConsumerConfigDeliverPolicy.LastPerSubject });
-        var info = await JetStream.GetStreamAsync(StreamName);
-        if (info.Info.State.Messages == 0)
-        {
-            return all;
-        }
-
+        var store = await Connection.CreateKeyValueStoreContext().GetStoreAsync(BucketName);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await foreach (var msg in consumer.ConsumeAsync(Raw, cancellationToken: timeout.Token))
+        var opts = new NatsKVWatchOpts { OnNoData = _ => ValueTask.FromResult(true) };
+        await foreach (var entry in store.WatchAsync(filter, Raw, opts, timeout.Token))
         {
-            var key = msg.Subject[(Subject(string.Empty).Length)..];
-            var deleted = msg.Headers is { } h && h.TryGetValue("KV-Operation", out var op) && op.ToString() is "DEL" or "PURGE";
-            if (deleted)
+            if (entry.Operation == NatsKVOperation.Put)
             {
-                all.Remove(key);
-            }
-            else
-            {
-                all[key] = Encoding.UTF8.GetString(msg.Data ?? []);
+                all[entry.Key] = Encoding.UTF8.GetString(entry.Value ?? []);
             }
 
-            if (msg.Metadata?.NumPending == 0)
+            if (entry.Delta == 0)
             {
                 break;
             }
@@ -158,7 +147,7 @@ internal sealed class NatsProbe : IAsyncDisposable
     public async Task<Recording> RecordAsync(string filter = ">")
     {
         var recording = new Recording(this);
-        await recording.StartAsync(Subject(filter));
+        await recording.StartAsync(filter);
         return recording;
     }
 
@@ -174,24 +163,30 @@ internal sealed class NatsProbe : IAsyncDisposable
 
         public IEnumerable<RecordedMessage> For(string key) => _messages.Where(m => m.Key == key);
 
-        public async Task StartAsync(string subject)
+        public async Task StartAsync(string filter)
         {
-            var consumer = await probe.JetStream.CreateOrderedConsumerAsync(probe.StreamName, new NatsJSOrderedConsumerOpts { FilterSubjects = [subject], DeliverPolicy = ConsumerConfigDeliverPolicy.New });
-            var prefix = probe.Subject(string.Empty);
+            var store = await probe.Connection.CreateKeyValueStoreContext().GetStoreAsync(probe.BucketName);
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var opts = new NatsKVWatchOpts { UpdatesOnly = true };
             _loop = Task.Run(async () =>
             {
                 try
                 {
-                    await foreach (var msg in consumer.ConsumeAsync(Raw, cancellationToken: _stop.Token))
+                    var entries = store.WatchAsync(filter, Raw, opts, _stop.Token).GetAsyncEnumerator(_stop.Token);
+                    var next = entries.MoveNextAsync();
+                    started.TrySetResult();
+                    while (await next)
                     {
-                        var deleted = msg.Headers is { } h && h.TryGetValue("KV-Operation", out var op) && op.ToString() is "DEL" or "PURGE";
-                        _messages.Enqueue(new RecordedMessage(msg.Subject[prefix.Length..], msg.Metadata?.Sequence.Stream ?? 0, deleted, Encoding.UTF8.GetString(msg.Data ?? []), msg.Metadata?.Timestamp ?? default, DateTimeOffset.UtcNow));
+                        var entry = entries.Current;
+                        _messages.Enqueue(new RecordedMessage(entry.Key, entry.Revision, entry.Operation != NatsKVOperation.Put, Encoding.UTF8.GetString(entry.Value ?? []), entry.Created, DateTimeOffset.UtcNow));
+                        next = entries.MoveNextAsync();
                     }
                 }
                 catch (OperationCanceledException)
                 {
                 }
             });
+            await started.Task;
         }
 
         public async ValueTask DisposeAsync()

@@ -43,6 +43,7 @@ internal sealed class FetchOutcomeTests : MultiNodeTestBase
     public async Task A_fetch_that_timed_out_keeps_its_lease_until_it_ends_so_the_cluster_makes_no_second_upstream_call()
     {
         var options = NodeOptions(TimeProvider.System);
+        options.LeaseDuration = TimeSpan.FromSeconds(3);
         var a = await StartNodeAsync("a", options);
         var b = await StartNodeAsync("b", options);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -69,6 +70,7 @@ internal sealed class FetchOutcomeTests : MultiNodeTestBase
         Assert.That(timedOut.Error, Does.Contain("timed out"));
         var key = ClusterNode.Key("slow_token");
         var claimed = await WaitForReplicaAsync(b.Cluster, key, s => s.Envelope?.Lease is not null);
+        var sinceClaim = Stopwatch.StartNew();
 
         // While a's abandoned fetch runs, b's callers get the timeout at once instead of a second upstream call.
         var clock = Stopwatch.StartNew();
@@ -78,7 +80,7 @@ internal sealed class FetchOutcomeTests : MultiNodeTestBase
         Assert.That(Upstream.Calls("slow_token"), Is.EqualTo(1), "no second upstream call");
 
         // The lease outlives its duration: a renews it for as long as the fetch really runs.
-        await WaitForReplicaAsync(b.Cluster, key, s => s.Revision >= claimed.Revision + 4 && s.Envelope?.Lease?.Token == claimed.Envelope!.Lease!.Token, TimeSpan.FromSeconds(15));
+        await WaitForReplicaAsync(b.Cluster, key, s => sinceClaim.Elapsed > options.LeaseDuration && s.Revision > claimed.Revision + 1 && s.Envelope?.Lease?.Token == claimed.Envelope!.Lease!.Token, TimeSpan.FromSeconds(15));
         Assert.That((await b.Expirables.SlowToken.FetchAsync()).IsOk, Is.False);
         Assert.That(Upstream.Calls("slow_token"), Is.EqualTo(1), "still no second upstream call after a whole lease");
 

@@ -11,9 +11,13 @@ namespace ExpirableStore.Cluster.Tests.Nodes;
 internal sealed class ManyKeys : ExpirableModule
 {
     public ManyKeys(ExpirableRuntime runtime, string moduleName, int count, Func<int, CancellationToken, Task<Fetched<string>>> fetch, TimeSpan? eagerBefore = null)
-        : base(runtime, moduleName, DefinitionsFor(count, eagerBefore))
+        : this(runtime, moduleName, DefinitionsFor(count, eagerBefore), fetch)
     {
-        var definitions = DefinitionsFor(count, eagerBefore);
+    }
+
+    private ManyKeys(ExpirableRuntime runtime, string moduleName, ExpirableDefinition[] definitions, Func<int, CancellationToken, Task<Fetched<string>>> fetch)
+        : base(runtime, moduleName, definitions)
+    {
         Keys = definitions.Select((definition, i) => Create(definition, Fetcher.For<string>(ct => fetch(i, ct)))).ToArray();
     }
 
