@@ -34,6 +34,7 @@ internal sealed class LeaderKillTests : ClusterTestBase
         var leaderIndex = cluster.Servers.Select((server, index) => (server, index)).Single(s => s.server.Name == leaderAtStart).index;
         var fetches = new ConcurrentQueue<(int Key, DateTimeOffset At)>();
         var modules = new List<ManyKeys>();
+        var logs = new RecordingLoggerFactory { MinimumLevel = Microsoft.Extensions.Logging.LogLevel.Warning };
         for (var i = 0; i < Runtimes; i++)
         {
             // Spread: each runtime prefers another server, so the kill fails some of them over; on the leader: all.
@@ -45,6 +46,7 @@ internal sealed class LeaderKillTests : ClusterTestBase
                 Bucket = Bucket,
                 Replicas = 3,
                 NatsCallTimeout = TimeSpan.FromSeconds(2), // the lease stays at its 15 s default: longer than an election
+                LoggerFactory = logs,
             }));
             modules.Add(new ManyKeys(runtime, "Faults.LeaderKill", Keys, (key, ct) =>
             {
@@ -105,6 +107,8 @@ internal sealed class LeaderKillTests : ClusterTestBase
             $"caller latency p50 {Percentile(sorted, 0.50) * 1000:F1} us, p99 {Percentile(sorted, 0.99) * 1000:F1} us, max {sorted[^1]:F0} ms; " +
             $"the {slow.Length} calls that waited for a value (>= 1 ms): p50 {Percentile(slow, 0.50):F0} ms, p99 {Percentile(slow, 0.99):F0} ms; first upstream fetch {firstAfterKill.TotalSeconds:F1} s after the kill");
         Assert.That(errors, Is.Empty, string.Join("; ", errors.Take(5)));
+        Assert.That(logs.Matching("is not the one watched"), Is.Empty, "a new stream leader is the same stream: no resync");
+        Assert.That(logs.Matching("without cluster coordination"), Is.Empty, "no fetch ran uncoordinated");
         Assert.That(duplicates, Is.Zero, "one fetch per key per validity cycle in the whole cluster");
         Assert.That(all.Length, Is.GreaterThan(Keys * 3), "the keys kept expiring and being fetched");
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using NUnit.Framework;
@@ -15,8 +16,11 @@ internal sealed class ClockSkewTests : MultiNodeTestBase
     public async Task A_host_whose_clock_runs_ahead_does_not_strip_a_value_other_hosts_still_hold_valid()
     {
         var fastClock = new FakeTimeProvider(Time.GetUtcNow() + Ahead);
+        var fastLogs = new Infrastructure.RecordingLoggerFactory();
+        var fastOptions = NodeOptions(fastClock);
+        fastOptions.LoggerFactory = fastLogs;
         var a = await StartNodeAsync("a");
-        var fast = await StartNodeAsync("fast", NodeOptions(fastClock));
+        var fast = await StartNodeAsync("fast", fastOptions);
         Assert.That(await a.Expirables.Token.GetAsync(), Is.EqualTo("token-1"), "valid for 60 s by a's clock");
         await WaitForValueAsync(fast, "token", "\"token-1\"");
         Assert.That(await fast.Expirables.Token.GetAsync(), Is.EqualTo("token-1"), "still 10 s left by the fast clock");
@@ -33,5 +37,6 @@ internal sealed class ClockSkewTests : MultiNodeTestBase
         Assert.That(await late.Expirables.Token.GetAsync(), Is.EqualTo("token-1"));
         Assert.That(await a.Expirables.Token.GetAsync(), Is.EqualTo("token-1"));
         Assert.That(Upstream.Calls("token"), Is.EqualTo(2), "the fast host's failed refresh, and nothing else");
+        Assert.That(fastLogs.Matching("This host's clock differs from the NATS server's").Count(), Is.EqualTo(1), "the fast host says so, once");
     }
 }

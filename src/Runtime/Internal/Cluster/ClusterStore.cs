@@ -154,6 +154,7 @@ internal sealed partial class ClusterStore : IAsyncDisposable
         }
 
         await _lifetime.CancelAsync().ConfigureAwait(false);
+        await _shutdown.CancelAsync().ConfigureAwait(false);
         await _watcher.DisposeAsync().ConfigureAwait(false);
         await _bucket.DisposeAsync().ConfigureAwait(false);
     }
@@ -169,22 +170,30 @@ internal sealed partial class ClusterStore : IAsyncDisposable
         _bucket.Connection.ConnectionOpened -= OnConnectedAsync;
         await _lifetime.CancelAsync().ConfigureAwait(false);
 
-        // Holders still finishing a fetch that timed out get a grace to end it and write or release.
-        using (var grace = new CancellationTokenSource(_options.ShutdownGrace))
+        // Holders still finishing a fetch that timed out get a grace to end it and write or release; after
+        // it they stop renewing, and the leases of fetches still running lapse by themselves.
+        try
         {
+            await Task.WhenAll(_background.Keys).WaitAsync(_options.ShutdownGrace).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await _shutdown.CancelAsync().ConfigureAwait(false);
             try
             {
-                await Task.WhenAll(_background.Keys).WaitAsync(grace.Token).ConfigureAwait(false);
+                await Task.WhenAll(_background.Keys).WaitAsync(_options.CallTimeout).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (TimeoutException)
             {
-                // Leases of fetches still running lapse by themselves.
+                // A write still waiting for its answer: its outcome does not matter any more.
             }
         }
 
+        await _shutdown.CancelAsync().ConfigureAwait(false);
         await _watcher.DisposeAsync().ConfigureAwait(false);
         await _bucket.DisposeAsync().ConfigureAwait(false);
         _lifetime.Dispose();
+        _shutdown.Dispose();
     }
 
     private static TaskCompletionSource NewSignal(bool completed)
@@ -201,7 +210,17 @@ internal sealed partial class ClusterStore : IAsyncDisposable
     /// <summary>Runs work that outlives the call that started it (a holder whose fetch timed out, a repair); disposal waits for it.</summary>
     private void RunInBackground(Func<Task> work)
     {
-        var task = Task.Run(work);
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                await work().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                // Disposed meanwhile.
+            }
+        });
         _background[task] = true;
         task.ContinueWith(static (t, state) => ((ConcurrentDictionary<Task, bool>)state!).TryRemove(t, out _), _background, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }

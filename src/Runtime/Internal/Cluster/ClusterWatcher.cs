@@ -362,7 +362,7 @@ internal sealed class ClusterWatcher : IAsyncDisposable
             _offsetCount++;
         }
 
-        if (_offsetCount < 8 || Volatile.Read(ref _skewLogged) != 0 || (estimate = ClockOffset) is not { } skew || skew.Duration() < ClusterStore.SkewWarningThreshold)
+        if (Volatile.Read(ref _skewLogged) != 0 || (estimate = ClockOffset) is not { } skew || skew.Duration() < ClusterStore.SkewWarningThreshold)
         {
             return;
         }
