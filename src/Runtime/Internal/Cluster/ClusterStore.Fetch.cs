@@ -199,6 +199,8 @@ internal sealed partial class ClusterStore
                         ? ClusterFetchResult.Fetched(inHand.Outcome, inHand.Final.ValueId)
                         : await HoldAsync(key, toWrite, write.Revision, pending?.FirstSentAt ?? sentAt, fetch!, cancellationToken).ConfigureAwait(false);
                 case WriteStatus.Conflict:
+                    NoteAvailable();
+                    unavailableSince = 0;
                     if (write.Revision != 0 && write.Revision < state.Revision)
                     {
                         await ResolveBackwardsRevisionAsync(key, write.Revision, cancellationToken).ConfigureAwait(false);
