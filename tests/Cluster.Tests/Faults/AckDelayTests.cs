@@ -13,14 +13,14 @@ namespace ExpirableStore.Cluster.Tests.Faults;
 /// sends the holder, its watcher's deliveries too) arrive later than <c>NatsCallTimeout</c>, or the
 /// holder is partitioned longer than its lease. The waiter talks to NATS directly. A compare-and-set
 /// chain of renewals can outlast a delay below half the lease (each renewal needs the revision of the
-/// one before): 1.5 s here, with a 4 s lease and a 1 s call timeout.
+/// one before): 1.5 s here, with a 5 s lease and a 1 s call timeout.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
 internal sealed class AckDelayTests : MultiNodeTestBase
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(4);
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan AckDelay = CallTimeout * 1.5;
 
     private TcpProxy _proxy = null!;
