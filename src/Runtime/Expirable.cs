@@ -12,7 +12,7 @@ namespace ExpirableStore;
 /// costs no lock, no allocation and no precise clock read.
 /// </summary>
 /// <typeparam name="T">The type of the value.</typeparam>
-public sealed class Expirable<T> : IUntypedExpirable
+public sealed class Expirable<T> : IUntypedExpirable, IEntryCell<T>
 {
     // The replica the hit path reads: one volatile reference to an immutable entry, replaced as a whole.
     internal volatile CacheEntry<T>? Entry;
@@ -41,6 +41,12 @@ public sealed class Expirable<T> : IUntypedExpirable
 
     IExpirableSlot IUntypedExpirable.Slot => _core;
 
+    CacheEntry<T>? IEntryCell<T>.Entry
+    {
+        get => Entry;
+        set => Entry = value;
+    }
+
     /// <summary>
     /// Returns the cached value, or fetches it (one fetch for all concurrent callers).
     /// A failed fetch is returned as a failed <see cref="Fetched{T}"/>, never thrown.
@@ -53,14 +59,20 @@ public sealed class Expirable<T> : IUntypedExpirable
     public ValueTask<Fetched<T>> FetchAsync(CancellationToken cancellationToken = default)
     {
         var entry = Entry;
-        if (entry is not null && !entry.Expired && Environment.TickCount64 < entry.CoarseDeadline)
+        if (entry is not null && !entry.Expired)
         {
-            if (_hits.Enabled)
+            // Coarse and monotonic, so no precise clock read; trusted only while the last check of the
+            // runtime's clock against the monotonic one is recent enough (see RuntimeClock).
+            var now = Environment.TickCount64;
+            if (now < Volatile.Read(ref entry.CoarseDeadline) && now < entry.Clock.TrustedUntil)
             {
-                _core.RecordHit();
-            }
+                if (_hits.Enabled)
+                {
+                    _core.RecordHit();
+                }
 
-            return new ValueTask<Fetched<T>>(entry.Fetched);
+                return new ValueTask<Fetched<T>>(entry.Fetched);
+            }
         }
 
         return _core.FetchSlowAsync(cancellationToken);
@@ -74,14 +86,18 @@ public sealed class Expirable<T> : IUntypedExpirable
     public ValueTask<T> GetAsync(CancellationToken cancellationToken = default)
     {
         var entry = Entry;
-        if (entry is not null && !entry.Expired && Environment.TickCount64 < entry.CoarseDeadline)
+        if (entry is not null && !entry.Expired)
         {
-            if (_hits.Enabled)
+            var now = Environment.TickCount64;
+            if (now < Volatile.Read(ref entry.CoarseDeadline) && now < entry.Clock.TrustedUntil)
             {
-                _core.RecordHit();
-            }
+                if (_hits.Enabled)
+                {
+                    _core.RecordHit();
+                }
 
-            return new ValueTask<T>(entry.Value);
+                return new ValueTask<T>(entry.Value);
+            }
         }
 
         return _core.GetSlowAsync(cancellationToken);
@@ -91,6 +107,21 @@ public sealed class Expirable<T> : IUntypedExpirable
     /// <param name="cancellationToken">Cancels the wait for the cluster deletion.</param>
     /// <returns>A task that completes when the value is removed.</returns>
     public ValueTask ClearAsync(CancellationToken cancellationToken = default) => _core.ClearAsync(cancellationToken);
+
+    /// <summary>
+    /// Compare-and-clear, for a value the caller found bad (an access token its API rejected with 401):
+    /// removes the cached value only if it is still <paramref name="staleValue"/> (compared with
+    /// <see cref="System.Collections.Generic.EqualityComparer{T}.Default"/>: the same instance for a class without
+    /// its own equality), exactly as <see cref="ClearAsync"/> would (in every process, for cluster scope).
+    /// If the value was already replaced or removed, nothing happens, so any number of callers that reject
+    /// the same value cause one refetch: <c>await x.InvalidateAsync(token); token = await x.GetAsync();</c>.
+    /// </summary>
+    /// <param name="staleValue">The value the caller got and found bad.</param>
+    /// <param name="cancellationToken">Cancels the wait for the cluster deletion.</param>
+    /// <returns>Whether this call removed the value (false: it had already been replaced or removed).</returns>
+    /// <exception cref="ObjectDisposedException">The runtime was disposed.</exception>
+    public ValueTask<bool> InvalidateAsync(T staleValue, CancellationToken cancellationToken = default) =>
+        _core.InvalidateAsync(staleValue, cancellationToken);
 
     /// <inheritdoc/>
     public override string ToString() => "Expirable " + Key;
@@ -110,4 +141,9 @@ public sealed class Expirable<T> : IUntypedExpirable
         await GetAsync(cancellationToken).ConfigureAwait(false);
 
     void IUntypedExpirable.ClearLocal() => _core.ClearLocal();
+
+    ValueTask<bool> IUntypedExpirable.InvalidateBoxedAsync(object? staleValue, CancellationToken cancellationToken) =>
+        staleValue is T typed ? InvalidateAsync(typed, cancellationToken)
+        : staleValue is null && default(T) is null ? InvalidateAsync(default!, cancellationToken)
+        : throw new ArgumentException($"Expirable '{Name}' holds values of type {typeof(T)}, not {staleValue?.GetType().ToString() ?? "null"}.", nameof(staleValue));
 }

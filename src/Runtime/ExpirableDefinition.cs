@@ -1,4 +1,5 @@
 using System;
+using ExpirableStore.Internal;
 
 namespace ExpirableStore;
 
@@ -11,8 +12,8 @@ public sealed class ExpirableDefinition
     /// <param name="valueType">The C# type as written in the file.</param>
     /// <param name="scope">Where the value is shared.</param>
     /// <param name="refresh">When it is refreshed.</param>
-    /// <param name="eagerBefore">How long before expiry an eager refresh starts; non-null iff <paramref name="refresh"/> is eager.</param>
-    /// <param name="timeout">Upper bound on one fetch; null: none.</param>
+    /// <param name="eagerBefore">How long before expiry an eager refresh starts; non-null iff <paramref name="refresh"/> is eager; positive, at most <see cref="MaxDuration"/>.</param>
+    /// <param name="timeout">Upper bound on one fetch; null: none; positive, at most <see cref="MaxDuration"/>.</param>
     /// <param name="sourceFile">The .expirables file name.</param>
     /// <param name="line">The 1-based line of the declaration.</param>
     public ExpirableDefinition(
@@ -30,9 +31,14 @@ public sealed class ExpirableDefinition
         ArgumentNullException.ThrowIfNull(memberName);
         ArgumentNullException.ThrowIfNull(valueType);
         ArgumentNullException.ThrowIfNull(sourceFile);
-        if (refresh == RefreshMode.Eager && (eagerBefore is null || eagerBefore <= TimeSpan.Zero))
+        if (refresh == RefreshMode.Eager)
         {
-            throw new ArgumentException("An eager expirable needs a positive eagerBefore.", nameof(eagerBefore));
+            if (eagerBefore is not { } before)
+            {
+                throw new ArgumentException($"Eager expirable '{name}' needs an eagerBefore.", nameof(eagerBefore));
+            }
+
+            Durations.RequirePositive(before, nameof(eagerBefore));
         }
 
         if (refresh == RefreshMode.Lazy && eagerBefore is not null)
@@ -40,9 +46,9 @@ public sealed class ExpirableDefinition
             throw new ArgumentException("A lazy expirable has no eagerBefore.", nameof(eagerBefore));
         }
 
-        if (timeout is { } t && t <= TimeSpan.Zero)
+        if (timeout is { } t)
         {
-            throw new ArgumentOutOfRangeException(nameof(timeout), "A timeout must be positive.");
+            Durations.RequirePositive(t, nameof(timeout));
         }
 
         Name = name;
@@ -55,6 +61,12 @@ public sealed class ExpirableDefinition
         SourceFile = sourceFile;
         Line = line;
     }
+
+    /// <summary>
+    /// The longest eager margin or timeout (365 days, the language's limit: EXP0004); longer ones, and
+    /// <see cref="TimeSpan.MaxValue"/>, are an <see cref="ArgumentOutOfRangeException"/>.
+    /// </summary>
+    public static TimeSpan MaxDuration => Durations.Max;
 
     /// <summary>The name as declared.</summary>
     public string Name { get; }

@@ -90,6 +90,28 @@ public abstract class ExpirableModule
     public ValueTask ClearAsync(string name, CancellationToken cancellationToken = default) =>
         Find(name).ClearAsync(cancellationToken);
 
+    /// <summary>
+    /// Compare-and-clear by declared name: removes the value only if it is still <paramref name="staleValue"/>
+    /// (see <see cref="Expirable{T}.InvalidateAsync"/>).
+    /// </summary>
+    /// <param name="name">The declared name.</param>
+    /// <param name="staleValue">The value the caller got and found bad.</param>
+    /// <param name="cancellationToken">Cancels the wait for the cluster deletion.</param>
+    /// <returns>Whether this call removed the value.</returns>
+    /// <exception cref="ArgumentException">No expirable of that name, or <paramref name="staleValue"/> is not of its type.</exception>
+    public ValueTask<bool> InvalidateAsync(string name, object? staleValue, CancellationToken cancellationToken = default) =>
+        Find(name).InvalidateBoxedAsync(staleValue, cancellationToken);
+
+    /// <summary>Compare-and-clear by declared name (see <see cref="Expirable{T}.InvalidateAsync"/>).</summary>
+    /// <typeparam name="T">The declared value type.</typeparam>
+    /// <param name="name">The declared name.</param>
+    /// <param name="staleValue">The value the caller got and found bad.</param>
+    /// <param name="cancellationToken">Cancels the wait for the cluster deletion.</param>
+    /// <returns>Whether this call removed the value.</returns>
+    /// <exception cref="ArgumentException">No expirable of that name and type.</exception>
+    public ValueTask<bool> InvalidateAsync<T>(string name, T staleValue, CancellationToken cancellationToken = default) =>
+        Find<T>(name).InvalidateAsync(staleValue, cancellationToken);
+
     /// <summary>Removes every value of this class (in every process, for cluster scope).</summary>
     /// <param name="cancellationToken">Cancels the wait for the cluster deletion.</param>
     /// <returns>A task that completes when the values are removed.</returns>

@@ -25,21 +25,32 @@ public sealed class ExpirableRuntimeOptions
     /// <summary>Creates the "ExpirableStore" meter; null: a meter of the runtime's own.</summary>
     public IMeterFactory? MeterFactory { get; set; }
 
-    /// <summary>Upper bound on a fetch of an expirable that declares no timeout. Default: none.</summary>
+    /// <summary>Upper bound on a fetch of an expirable that declares no timeout (positive, at most 365 days). Default: none.</summary>
     public TimeSpan? DefaultFetchTimeout { get; set; }
 
-    /// <summary>The first delay before retrying a failed eager refresh. Default 1 s.</summary>
+    /// <summary>The first delay before retrying a failed eager refresh (positive, at most 365 days). Default 1 s.</summary>
     public TimeSpan EagerRetryInitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The cap of the doubling delay between eager refresh retries. Default 30 s.</summary>
+    /// <summary>The cap of the doubling delay between eager refresh retries (from the initial backoff to 365 days). Default 30 s.</summary>
     public TimeSpan EagerRetryMaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How long <see cref="ExpirableRuntime.DisposeAsync"/> waits for a running fetch method to observe its
-    /// cancelled token (a fetch method that ignores it is abandoned after this). Measured on the real clock:
-    /// shutdown must end even when the runtime runs on a fake one. Default 5 s.
+    /// cancelled token (a fetch method that ignores it is abandoned after this; one already abandoned at its
+    /// timeout is not waited for again). Measured on the real clock: shutdown must end even when the
+    /// runtime runs on a fake one. Zero to 365 days; default 5 s.
     /// </summary>
     public TimeSpan DisposeGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a fetch method abandoned at its timeout (it ignores its cancelled token and keeps running)
+    /// may keep its expirable's only fetch: until it returns, no other call of that fetch method starts and
+    /// accesses get the timeout failure at once, so a hanging upstream gets no second call. Past this it is
+    /// logged as an error and no longer waited for: the next access fetches again. Positive, at most 365
+    /// days, or <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> (wait for it forever). Measured on
+    /// <see cref="TimeProvider"/>. Default 2 minutes (beyond HttpClient's default timeout of 100 s).
+    /// </summary>
+    public TimeSpan AbandonedFetchTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How long a cluster refresh lease lasts without renewal. Default 15 s.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
@@ -112,19 +123,22 @@ public sealed class ExpirableRuntimeOptions
         ArgumentException.ThrowIfNullOrEmpty(Bucket, nameof(Bucket));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
         ArgumentNullException.ThrowIfNull(ValueSerializer, nameof(ValueSerializer));
-        if (EagerRetryInitialBackoff <= TimeSpan.Zero || EagerRetryMaxBackoff < EagerRetryInitialBackoff)
+        Internal.Durations.RequirePositive(EagerRetryInitialBackoff, nameof(EagerRetryInitialBackoff));
+        Internal.Durations.RequirePositive(EagerRetryMaxBackoff, nameof(EagerRetryMaxBackoff));
+        if (EagerRetryMaxBackoff < EagerRetryInitialBackoff)
         {
-            throw new ArgumentException("EagerRetryInitialBackoff must be positive and not above EagerRetryMaxBackoff.");
+            throw new ArgumentOutOfRangeException(nameof(EagerRetryMaxBackoff), EagerRetryMaxBackoff, "EagerRetryMaxBackoff must not be below EagerRetryInitialBackoff.");
         }
 
-        if (DefaultFetchTimeout is { } t && t <= TimeSpan.Zero)
+        if (DefaultFetchTimeout is { } t)
         {
-            throw new ArgumentException("DefaultFetchTimeout must be positive.");
+            Internal.Durations.RequirePositive(t, nameof(DefaultFetchTimeout));
         }
 
-        if (DisposeGracePeriod < TimeSpan.Zero)
+        Internal.Durations.RequireNonNegative(DisposeGracePeriod, nameof(DisposeGracePeriod));
+        if (AbandonedFetchTimeout != System.Threading.Timeout.InfiniteTimeSpan)
         {
-            throw new ArgumentException("DisposeGracePeriod must not be negative.");
+            Internal.Durations.RequirePositive(AbandonedFetchTimeout, nameof(AbandonedFetchTimeout));
         }
 
         Internal.Cluster.ClusterStoreOptions.Validate(this);

@@ -23,10 +23,10 @@ public readonly struct Fetched<T> : IEquatable<Fetched<T>>
         _outcome = expiresAt is { } at ? new FetchedOutcome.Expiry(at) : FetchedOutcome.Forever;
     }
 
-    internal Fetched(string error, Exception? exception)
+    internal Fetched(string error, Exception? exception, FetchFailure failure)
     {
         _value = default!;
-        _outcome = new FetchedOutcome.Failure(error, exception);
+        _outcome = new FetchedOutcome.Failure(error, exception, failure);
     }
 
     /// <summary>Whether the fetch succeeded and <see cref="Value"/> holds a value.</summary>
@@ -45,6 +45,13 @@ public readonly struct Fetched<T> : IEquatable<Fetched<T>>
     /// <summary>The exception that made the fetch fail, when there was one (a throwing fetch, a timeout).</summary>
     public Exception? Exception => (_outcome as FetchedOutcome.Failure)?.Exception;
 
+    /// <summary>
+    /// Why the fetch failed: <see cref="FetchFailure.None"/> for a success, <see cref="FetchFailure.TimedOut"/>
+    /// when it ran past its timeout (or an earlier fetch that timed out still runs), else <see cref="FetchFailure.Failed"/>.
+    /// </summary>
+    public FetchFailure Failure =>
+        _outcome is FetchedOutcome.Failure failure ? failure.Kind : IsOk ? FetchFailure.None : FetchFailure.Failed;
+
     /// <summary>Whether this is a value that never expires.</summary>
     public bool IsForever => IsOk && ExpiresAt is null;
 
@@ -60,6 +67,7 @@ public readonly struct Fetched<T> : IEquatable<Fetched<T>>
     /// <inheritdoc/>
     public bool Equals(Fetched<T> other) =>
         IsOk == other.IsOk
+        && Failure == other.Failure
         && ExpiresAt == other.ExpiresAt
         && string.Equals(Error, other.Error, StringComparison.Ordinal)
         && System.Collections.Generic.EqualityComparer<T>.Default.Equals(_value, other._value);
@@ -108,8 +116,11 @@ public static class Fetched
     public static Fetched<T> Failed<T>(string reason, Exception? exception = null)
     {
         ArgumentNullException.ThrowIfNull(reason);
-        return new(reason, exception);
+        return new(reason, exception, FetchFailure.Failed);
     }
+
+    /// <summary>A fetch that ran past its timeout (<see cref="FetchFailure.TimedOut"/>).</summary>
+    internal static Fetched<T> TimedOut<T>(string reason, Exception? exception) => new(reason, exception, FetchFailure.TimedOut);
 }
 
 /// <summary>The reference half of <see cref="Fetched{T}"/>: shared by every <c>T</c>.</summary>
@@ -125,10 +136,12 @@ internal static class FetchedOutcome
     }
 
     /// <summary>Why a fetch failed.</summary>
-    public sealed class Failure(string reason, Exception? exception)
+    public sealed class Failure(string reason, Exception? exception, FetchFailure kind)
     {
         public string Reason { get; } = reason;
 
         public Exception? Exception { get; } = exception;
+
+        public FetchFailure Kind { get; } = kind;
     }
 }

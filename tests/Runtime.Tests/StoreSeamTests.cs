@@ -117,6 +117,36 @@ public sealed class StoreSeamTests
     }
 
     [Test]
+    public async Task A_value_from_elsewhere_already_inside_its_eager_window_is_not_refreshed_at_once()
+    {
+        // Another process fetched it (and refreshed it once if it had to): every process refreshing it again
+        // would refetch in a loop when values live shorter than the window.
+        _store.Started.SetResult(true);
+        var slot = _store.Slot<string>("ExpirableStore.Runtime.Tests.TestExpirables.cluster_eager");
+        slot.ApplyValue(Fetched.Ok("short-lived", _time.GetUtcNow().AddSeconds(20)), origin: null);
+        await _module.ClusterEager.Core.WhenIdleAsync();
+
+        Assert.That(await _module.ClusterEager.GetAsync(), Is.EqualTo("short-lived"));
+        Assert.That(_store.Refreshes, Is.Empty);
+        Assert.That(_backend.Calls("cluster_eager"), Is.Zero);
+    }
+
+    [Test]
+    public async Task InvalidateAsync_hands_the_store_the_origin_of_the_value_it_drops()
+    {
+        _store.Started.SetResult(true);
+        var slot = _store.Slot<string>("ExpirableStore.Runtime.Tests.TestExpirables.cluster_lazy");
+        slot.ApplyValue(Fetched.Ok("rejected", _time.GetUtcNow().AddMinutes(1)), origin: "bucket revision 7");
+
+        Assert.That(await _module.ClusterLazy.InvalidateAsync("some other value"), Is.False);
+        Assert.That(_store.Invalidated, Is.Empty, "a value that is not the cached one goes nowhere");
+        Assert.That(await _module.ClusterLazy.InvalidateAsync("rejected"), Is.True);
+        Assert.That(_store.Invalidated, Is.EqualTo(new[] { ("ExpirableStore.Runtime.Tests.TestExpirables.cluster_lazy", (object?)"bucket revision 7") }));
+        Assert.That(_store.Cleared, Is.Empty, "compare-and-clear is not a clear");
+        Assert.That(await _module.ClusterLazy.GetAsync(), Is.EqualTo("cluster_lazy-1"));
+    }
+
+    [Test]
     public async Task A_removal_from_elsewhere_during_a_fetch_is_not_overwritten()
     {
         _store.Started.SetResult(true);
@@ -185,9 +215,11 @@ public sealed class StoreSeamTests
             return new StoreFetch<T>(run.Outcome, Origin: null, run.StillRunning);
         }
 
+        public List<(string Key, object? Origin)> Invalidated { get; } = [];
+
         public ValueTask<bool> InvalidateAsync(IExpirableSlot slot, object? origin, CancellationToken cancellationToken)
         {
-            Cleared.Add("invalidate:" + slot.Key);
+            Invalidated.Add((slot.Key, origin));
             return new(true);
         }
 

@@ -7,18 +7,21 @@ using Microsoft.Extensions.Logging;
 namespace ExpirableStore.Internal;
 
 /// <summary>
-/// Everything behind one <see cref="Expirable{T}"/> except its hit path: the replica (installed into the
-/// owner's entry field), the single flight, the timers and the store. All state changes happen under
-/// <see cref="_gate"/>; the hit path reads the owner's entry field without it.
+/// Everything behind one cached value except its hit path: the replica (published in the owner's entry
+/// cell, <see cref="IEntryCell{T}"/>), the single flight, the one running call of the fetch method, the
+/// timers and the store. All state changes happen under <see cref="_gate"/>; the hit path reads the entry
+/// cell without it. Nothing here assumes one core per <see cref="Expirable{T}"/>: a keyed expirable has one
+/// per key, created and dropped at run time (<see cref="IRuntimeMember"/>).
 /// </summary>
-internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>
+internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>, IRuntimeMember
 {
     private readonly object _gate = new();
-    private readonly Expirable<T> _owner;
+    private readonly IEntryCell<T> _owner;
     private readonly ExpirableRuntime _runtime;
     private readonly IExpirableStore _store;
     private readonly Func<IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> _fetch;
     private readonly TimeProvider _time;
+    private readonly RuntimeClock _clock;
     private readonly ILogger _logger;
     private readonly KeyValuePair<string, object?> _nameTag;
     private readonly KeyValuePair<string, object?> _scopeTag;
@@ -29,7 +32,7 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>
     private bool _shutDown;
 
     public ExpirableCore(
-        Expirable<T> owner,
+        IEntryCell<T> owner,
         ExpirableRuntime runtime,
         string key,
         ExpirableDefinition definition,
@@ -41,10 +44,14 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>
         Definition = definition;
         _fetch = fetch;
         _time = runtime.TimeProvider;
+        _clock = runtime.Clock;
         _logger = runtime.Logger;
         _store = runtime.StoreFor(definition.Scope);
         _nameTag = new(ExpirableTelemetry.NameTag, key);
         _scopeTag = new(ExpirableTelemetry.ScopeTag, definition.Scope == ExpirableScope.Local ? "local" : "cluster");
+
+        // Processes sharing a bucket must not all refresh at the same instant (see ArmEagerLocked).
+        _eagerJitter = definition.Refresh == RefreshMode.Eager && definition.Scope == ExpirableScope.Cluster && runtime.IsClustered;
     }
 
     public string Key { get; }
@@ -59,7 +66,7 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>
         {
             lock (_gate)
             {
-                return TryGetValidLocked(out var fetched) ? fetched : null;
+                return TryGetValidLocked(_clock.Read(), out var entry) ? entry.Fetched : null;
             }
         }
     }
@@ -69,7 +76,7 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>
     /// <summary>Registers with the store; separate from the constructor so the slot is complete first.</summary>
     public void Attach() => _store.Attach(this);
 
-    public void RecordHit() => Telemetry.Hits.Add(1, _nameTag, _scopeTag);
+    public void RecordHit() => ExpirableTelemetry.Add(Telemetry.Hits, _nameTag, _scopeTag);
 
     public void ApplyValue(Fetched<T> value, object? origin)
     {
@@ -82,7 +89,7 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>
         {
             if (!_shutDown)
             {
-                InstallLocked(value, origin);
+                InstallLocked(value, origin, refreshAtOnceInWindow: false);
             }
         }
     }
@@ -93,11 +100,7 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>
     {
         lock (_gate)
         {
-            _generation++;
-            _flight = null;
-            var old = _owner.Entry;
-            _owner.Entry = null;
-            old?.Retire();
+            DropLocked();
         }
     }
 
@@ -106,6 +109,33 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>
         ClearLocal();
         await _runtime.WaitUntilStoreReadyAsync(_store, cancellationToken).ConfigureAwait(false);
         await _store.ClearAsync(this, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Compare-and-clear: drops the value only if it is still <paramref name="staleValue"/> (by
+    /// <see cref="EqualityComparer{T}.Default"/>), exactly as <see cref="ClearAsync"/> would, and then asks the
+    /// store to drop that same value everywhere. A newer value, or none, is left alone.
+    /// </summary>
+    /// <returns>Whether this call dropped the value here.</returns>
+    public async ValueTask<bool> InvalidateAsync(T staleValue, CancellationToken cancellationToken)
+    {
+        object? origin;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_shutDown, typeof(ExpirableRuntime));
+            var entry = _owner.Entry;
+            if (entry is null || !EqualityComparer<T>.Default.Equals(entry.Value, staleValue))
+            {
+                return false;
+            }
+
+            origin = entry.Origin;
+            DropLocked();
+        }
+
+        await _runtime.WaitUntilStoreReadyAsync(_store, cancellationToken).ConfigureAwait(false);
+        await _store.InvalidateAsync(this, origin, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>Runtime disposal: stop the timers and send every later access to the slow path, which throws.</summary>
@@ -121,57 +151,112 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>
         }
     }
 
-    private bool TryGetValidLocked(out Fetched<T> fetched)
+    /// <summary>
+    /// The runtime's clock moved ahead of the monotonic clock: the coarse deadline and the timers of the
+    /// entry were computed for the old offset. Expire it if it is past ExpiresAt now, else recompute its
+    /// deadline and bring its eager refresh forward to where the clock now says it is due.
+    /// </summary>
+    public void OnClockStepped(ClockReading now)
+    {
+        lock (_gate)
+        {
+            var entry = _owner.Entry;
+            if (_shutDown || entry is null || entry.Expired || entry.ExpiresAt is not { } expiresAt)
+            {
+                return;
+            }
+
+            if (now.Wall >= expiresAt)
+            {
+                entry.Expired = true;
+                return;
+            }
+
+            Volatile.Write(ref entry.CoarseDeadline, _clock.CoarseDeadline(now, expiresAt));
+            RearmEagerAfterClockStepLocked(entry, now.Wall);
+        }
+    }
+
+    private void DropLocked()
+    {
+        _generation++;
+        _flight = null;
+        var old = _owner.Entry;
+        _owner.Entry = null;
+        old?.Retire();
+    }
+
+    /// <summary>The entry if its value is still valid at <paramref name="now"/> by the runtime's clock (exact, not coarse).</summary>
+    private bool TryGetValidLocked(ClockReading now, out CacheEntry<T> valid)
     {
         var entry = _owner.Entry;
-        if (entry is not null && !entry.Expired && (entry.ExpiresAt is not { } at || _time.GetUtcNow() < at))
+        if (entry is not null && !entry.Expired && (entry.ExpiresAt is not { } at || now.Wall < at))
         {
-            fetched = entry.Fetched;
+            valid = entry;
             return true;
         }
 
-        fetched = default;
+        valid = null!;
         return false;
     }
 
-    /// <summary>Makes <paramref name="fetched"/> the replica; false when it is already expired (then it is not cached).</summary>
+    /// <summary>
+    /// Makes <paramref name="fetched"/> the replica; false when it is already expired (then it is not cached).
+    /// </summary>
     /// <param name="fetched">The value.</param>
     /// <param name="origin">The store's identity of the value.</param>
     /// <param name="refreshAtOnceInWindow">
     /// Whether a value already inside its eager window starts a refresh right away. Not for the outcome of
-    /// an eager refresh: a source whose values live shorter than the window would be refetched in a loop.
+    /// an eager refresh, nor for a value fetched elsewhere: a source whose values live shorter than the
+    /// window would be refetched in a loop.
     /// </param>
     private bool InstallLocked(Fetched<T> fetched, object? origin, bool refreshAtOnceInWindow = true)
     {
         var old = _owner.Entry;
         if (fetched.ExpiresAt is { } expiresAt)
         {
-            var now = _time.GetUtcNow();
-            var remaining = expiresAt - now;
-            if (remaining <= TimeSpan.Zero)
+            var now = _clock.Read();
+            if (expiresAt <= now.Wall)
             {
                 Log.FetchedAlreadyExpired(_logger, Key);
                 return false;
             }
 
-            var coarseDeadline = Environment.TickCount64 + (long)remaining.TotalMilliseconds - CacheEntry<T>.CoarseMarginMilliseconds;
-            var entry = new CacheEntry<T>(fetched, coarseDeadline, _time, origin);
+            var entry = new CacheEntry<T>(fetched, _clock.CoarseDeadline(now, expiresAt), _clock, _time, origin);
 
             // The timer keeps the entry alive, never the core or the runtime.
-            entry.ExpiryTimer = _time.CreateTimer(CacheEntry<T>.OnExpiryTimer, entry, CacheEntry<T>.TimerDelay(remaining), Timeout.InfiniteTimeSpan);
+            entry.ExpiryTimer = Background.CreateTimer(_time, CacheEntry<T>.OnExpiryTimer, entry, expiresAt - now.Wall);
             _owner.Entry = entry;
             old?.Retire();
             if (Definition.Refresh == RefreshMode.Eager)
             {
-                ArmEagerLocked(entry, expiresAt - Definition.EagerBefore!.Value - now, refreshAtOnceInWindow);
+                ArmEagerLocked(entry, now.Wall, refreshAtOnceInWindow);
             }
 
             return true;
         }
 
-        // Forever: no timer at all, and a deadline the coarse clock never reaches.
-        _owner.Entry = new CacheEntry<T>(fetched, long.MaxValue, time: null, origin);
+        _owner.Entry = new CacheEntry<T>(fetched, origin);
         old?.Retire();
         return true;
     }
+}
+
+/// <summary>
+/// Where a core publishes its entry for the hit path to read: the <see cref="Expirable{T}"/> itself, or
+/// (keyed expirables) the cell of one key. The hit path reads the field directly; the core goes through this.
+/// </summary>
+internal interface IEntryCell<T>
+{
+    CacheEntry<T>? Entry { get; set; }
+}
+
+/// <summary>What the runtime asks of every cached value it owns (one per expirable, or per key of a keyed one).</summary>
+internal interface IRuntimeMember
+{
+    /// <summary>Runtime disposal.</summary>
+    void Shutdown();
+
+    /// <summary>The runtime's clock moved ahead of the monotonic clock (see <see cref="RuntimeClock"/>).</summary>
+    void OnClockStepped(ClockReading now);
 }

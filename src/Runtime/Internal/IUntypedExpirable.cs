@@ -15,4 +15,6 @@ internal interface IUntypedExpirable
     ValueTask ClearAsync(CancellationToken cancellationToken);
 
     void ClearLocal();
+
+    ValueTask<bool> InvalidateBoxedAsync(object? staleValue, CancellationToken cancellationToken);
 }
