@@ -37,6 +37,17 @@ internal sealed partial class ClusterStore
         }
     }
 
+    /// <summary>
+    /// From now on this process never hands out the value <paramref name="valueId"/> of <paramref name="key"/>
+    /// again (a caller rejected it), even while the bucket still holds it: its refreshes claim over it.
+    /// Called before the compare-and-clear is sent, so a refresh racing it cannot take the rejected value.
+    /// </summary>
+    public void Reject(string key, string valueId) => _rejected[key] = valueId;
+
+    /// <summary>Whether this process rejected <paramref name="envelope"/>'s value.</summary>
+    public bool IsRejected(string key, ClusterEnvelope? envelope) =>
+        envelope?.ValueId is { } id && _rejected.TryGetValue(key, out var rejected) && string.Equals(id, rejected, StringComparison.Ordinal);
+
     /// <summary>Deletes the given keys and every key this process knows under <paramref name="keyPrefix"/>.</summary>
     public async ValueTask<bool> ClearAllAsync(string keyPrefix, IEnumerable<string> keys, CancellationToken cancellationToken = default)
     {
@@ -72,6 +83,7 @@ internal sealed partial class ClusterStore
     /// </summary>
     public async ValueTask<bool> InvalidateAsync(string key, string valueId, CancellationToken cancellationToken = default)
     {
+        Reject(key, valueId);
         for (var attempt = 0; attempt < 10; attempt++)
         {
             var state = Replicas.Get(key);

@@ -78,6 +78,11 @@ internal sealed partial class ClusterStore
             var (state, next) = Replicas.GetWithSignal(key);
             var now = _time.GetUtcNow();
             var envelope = state.Kind == ReplicaKind.Present ? state.Envelope : null;
+            if (IsRejected(key, envelope))
+            {
+                // A caller here rejected that value (compare-and-clear): it is as good as gone.
+                envelope = envelope! with { ValueId = null, Data = null, ExpiresAt = null, FetchedBy = null, FetchedAt = null };
+            }
 
             // A write of ours whose outcome was unknown has landed.
             if (pending is not null && envelope?.Lease?.Token == pending.Claim.Lease!.Token)

@@ -33,6 +33,7 @@ internal sealed partial class ClusterStore : IAsyncDisposable
     private readonly CancellationTokenSource _lifetime = new();
     private readonly ConcurrentDictionary<string, Holding> _holdings = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, bool> _background = new();
+    private readonly ConcurrentDictionary<string, string> _rejected = new(StringComparer.Ordinal);
     private TaskCompletionSource _connected = NewSignal(completed: true);
     private long _disconnectedAt;
     private int _unreachableLogged;

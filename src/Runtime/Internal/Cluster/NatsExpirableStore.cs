@@ -169,6 +169,7 @@ internal sealed class NatsExpirableStore : IExpirableStore
         }
 
         var key = BucketKey(slot.Key);
+        store.Reject(key, valueId); // before any await: a refresh racing this call must not take the rejected value
         var removed = await store.InvalidateAsync(key, valueId, cancellationToken).ConfigureAwait(false);
         if (removed && _bindings.TryGetValue(key, out var binding))
         {
@@ -340,6 +341,7 @@ internal sealed class NatsExpirableStore : IExpirableStore
                         break;
                     case ReplicaKind.Present when state.Envelope is { ValueId: { } valueId } envelope
                                                   && envelope.IsValidAt(owner.Options.TimeProvider.GetUtcNow())
+                                                  && owner.Cluster?.IsRejected(BucketKey, envelope) != true
                                                   && TryMarkForwarded(valueId):
                         if (owner.TryDeserialize(slot, envelope, out var fetched))
                         {
