@@ -201,6 +201,16 @@ public sealed class StoreSeamTests
 
         public async ValueTask<StoreFetch<T>> RefreshAsync<T>(IExpirableSlot<T> slot, RefreshReason reason, CancellationToken cancellationToken)
         {
+            // A store owns its readiness: the core calls this at once, the store waits for its own start
+            // (and, started or failed, answers: a real store fetches here or fails, per its options).
+            try
+            {
+                await Started.Task.WaitAsync(cancellationToken);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+
             lock (Refreshes)
             {
                 Refreshes.Add((slot.Key, reason));

@@ -265,6 +265,27 @@ internal sealed class LeaseProtocolTests : ClusterTestBase
     }
 
     [Test]
+    public async Task An_eager_refresh_started_early_claims_over_the_value_it_holds_and_takes_any_newer_value_even_inside_its_window()
+    {
+        var a = await ConnectAsync(Options("a"));
+        var b = await ConnectAsync(Options("b"));
+        var first = await a.FetchAsync("k", TimeSpan.Zero, Fetcher(() => ClusterFetchOutcome.Success(Bytes("v1"), DateTimeOffset.UtcNow.AddMinutes(5))));
+        var v1 = first.ValueId!;
+        await WaitForReplicaAsync(b, "k", s => s.Envelope?.ValueId == v1);
+
+        // a's refresh starts before its window (the core jitters eager starts): v1 is still valid beyond the
+        // window, but it is the value a refreshes, so a claims and fetches. v2 lives shorter than the window.
+        var refreshed = await a.FetchAsync("k", TimeSpan.FromMinutes(1), Fetcher(() => ClusterFetchOutcome.Success(Bytes("v2"), DateTimeOffset.UtcNow.AddSeconds(30))), refreshing: v1);
+        Assert.That((refreshed.Source, refreshed.Stored), Is.EqualTo((ClusterFetchSource.FetchedHere, true)));
+        var v2 = refreshed.ValueId!;
+        await WaitForReplicaAsync(b, "k", s => s.Envelope?.ValueId == v2);
+
+        // b refreshes v1 too: v2 replaced it, and is taken although it is already inside the window.
+        var taken = await b.FetchAsync("k", TimeSpan.FromMinutes(1), Fetcher(() => throw new AssertionException("v1 was refreshed already")), refreshing: v1);
+        Assert.That((taken.Source, taken.Envelope!.ValueId), Is.EqualTo((ClusterFetchSource.Bucket, v2)));
+    }
+
+    [Test]
     public async Task A_value_too_large_to_share_is_returned_here_and_not_stored()
     {
         var a = await ConnectAsync(Options("a") with { MaxEnvelopeBytes = 1024 });

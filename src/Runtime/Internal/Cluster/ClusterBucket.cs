@@ -117,24 +117,49 @@ internal sealed class ClusterBucket : IAsyncDisposable
             try
             {
                 await bucket.Connection.ConnectAsync().AsTask().WaitAsync(deadline.Token).ConfigureAwait(false);
-                var found = await bucket.LookUpAsync(deadline.Token).ConfigureAwait(false);
-                if (!found.Known)
-                {
-                    throw new ClusterCallTimeoutException($"JetStream did not answer a look-up of bucket '{options.Bucket}'.");
-                }
 
-                if (found.Missing && !await bucket.TryCreateAsync(config: null, deadline.Token).ConfigureAwait(false))
+                // JetStream that does not answer yet (a meta or stream leader being elected: timeouts, no
+                // responders, "temporarily unavailable") is retried until the connect deadline, never taken
+                // for a missing bucket nor for a failed start at the first unanswered call.
+                var backoff = TimeSpan.FromMilliseconds(100);
+                var missingAndNotCreated = false;
+                while (true)
                 {
-                    throw new InvalidOperationException(
-                        $"Bucket '{options.Bucket}' does not exist and this connection may not create it: create it (a JetStream KV bucket), or grant $JS.API.STREAM.CREATE.KV_{options.Bucket}.");
-                }
+                    var found = await bucket.LookUpAsync(deadline.Token).ConfigureAwait(false);
+                    if (found is { Known: true, Missing: false })
+                    {
+                        return (bucket, bucket.DescribeDifferences());
+                    }
 
-                return (bucket, found.Missing ? null : bucket.DescribeDifferences());
+                    if (found is { Known: true, Missing: true })
+                    {
+                        switch (await bucket.TryCreateAsync(config: null, deadline.Token).ConfigureAwait(false))
+                        {
+                            case CreateOutcome.Exists:
+                                return (bucket, null);
+                            case CreateOutcome.Refused:
+                                throw NotPermittedToCreate(options);
+                        }
+
+                        missingAndNotCreated = true;
+                    }
+
+                    try
+                    {
+                        await Task.Delay(backoff, deadline.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && missingAndNotCreated)
+                    {
+                        throw NotPermittedToCreate(options);
+                    }
+
+                    backoff = backoff * 2 < TimeSpan.FromSeconds(1) ? backoff * 2 : TimeSpan.FromSeconds(1);
+                }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new ClusterCallTimeoutException(
-                    $"Could not connect to NATS at {options.DisplayUrl} and open bucket '{options.Bucket}' within {options.ConnectTimeout}.");
+                    $"Could not connect to NATS at {options.DisplayUrl} and open bucket '{options.Bucket}' within {options.ConnectTimeout} (JetStream did not answer a look-up of the bucket).");
             }
         }
         catch
@@ -200,11 +225,16 @@ internal sealed class ClusterBucket : IAsyncDisposable
         }
     }
 
+    /// <summary>The error of a connection that finds the bucket missing and cannot create it.</summary>
+    private static InvalidOperationException NotPermittedToCreate(ClusterStoreOptions options) => new(
+        $"Bucket '{options.Bucket}' does not exist and this connection may not create it: create it (a JetStream KV bucket), or grant $JS.API.STREAM.CREATE.KV_{options.Bucket}.");
+
     /// <summary>
-    /// Creates the bucket: with <paramref name="config"/> (the configuration a lost bucket had), or as this
-    /// process would (File storage, history 1, the configured replicas). True when it exists afterwards.
+    /// Creates the bucket's stream: with <paramref name="config"/> (the configuration a lost bucket had), or
+    /// as this process would (File storage, history 1, the configured replicas);
+    /// <see cref="CreateOutcome.Exists"/> when it exists afterwards, whoever created it.
     /// </summary>
-    public async ValueTask<bool> TryCreateAsync(StreamConfig? config, CancellationToken cancellationToken)
+    public async ValueTask<CreateOutcome> TryCreateAsync(StreamConfig? config, CancellationToken cancellationToken)
     {
         try
         {
@@ -232,17 +262,23 @@ internal sealed class ClusterBucket : IAsyncDisposable
         {
             // Created meanwhile by someone else (with another configuration): use it as it is.
         }
+        catch (NatsJSApiException ex) when (ex.Error.ErrCode is 10004 or 10008 or 10009)
+        {
+            // Incomplete, temporarily unavailable, not the leader: JetStream is electing; ask again.
+            return CreateOutcome.Unknown;
+        }
         catch (NatsJSApiException)
         {
-            return false;
+            return CreateOutcome.Refused;
         }
         catch (Exception ex) when (IsTransient(ex, cancellationToken))
         {
-            return false;
+            // No answer: also what a user without the permission to create gets (the server drops the request).
+            return CreateOutcome.Unknown;
         }
 
         var found = await LookUpAsync(cancellationToken).ConfigureAwait(false);
-        return found.Known && !found.Missing;
+        return found is { Known: true, Missing: false } ? CreateOutcome.Exists : CreateOutcome.Unknown;
     }
 
     /// <summary>Writes <paramref name="data"/> under <paramref name="key"/>; with <paramref name="expectedRevision"/> only if that is the key's last revision (0: none).</summary>
@@ -440,4 +476,17 @@ internal sealed class ClusterBucket : IAsyncDisposable
         cts.CancelAfter(_options.CallTimeout);
         return await call(cts.Token).ConfigureAwait(false);
     }
+}
+
+/// <summary>What an attempt to create the bucket's stream ended in.</summary>
+internal enum CreateOutcome
+{
+    /// <summary>JetStream did not answer, or the stream is not there yet: ask again.</summary>
+    Unknown,
+
+    /// <summary>The stream exists now.</summary>
+    Exists,
+
+    /// <summary>JetStream refused to create it (not a transient condition).</summary>
+    Refused,
 }

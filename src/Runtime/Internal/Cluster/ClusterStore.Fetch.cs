@@ -17,16 +17,24 @@ internal sealed partial class ClusterStore
     /// <param name="key">The bucket key.</param>
     /// <param name="refreshAhead">Zero for a miss; the eager window for an eager refresh (a value that is already out of its window was refreshed by another process, and is taken).</param>
     /// <param name="fetch">Runs the user's fetch; called at most once per call of this method.</param>
+    /// <param name="refreshing">
+    /// The value id this process holds and is refreshing, when known: a bucket value with another id was
+    /// refreshed elsewhere and is taken while it is valid (even inside its own window, so values that live
+    /// shorter than the window are not refetched in a loop); the bucket still holding this id is claimed
+    /// over even before <paramref name="refreshAhead"/> says so (an eager refresh started early, jittered,
+    /// so that processes sharing a key do not all claim at the same instant).
+    /// </param>
     /// <param name="cancellationToken">Cancels waiting; the fetch receives it as well.</param>
     public ValueTask<ClusterFetchResult> FetchAsync(
         string key,
         TimeSpan refreshAhead,
         Func<CancellationToken, ValueTask<ClusterFetchOutcome>> fetch,
+        string? refreshing = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(fetch);
-        return DecideAsync(key, refreshAhead, fetch, inHand: null, cancellationToken);
+        return DecideAsync(key, refreshAhead, refreshing, fetch, inHand: null, cancellationToken);
     }
 
     private static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
@@ -41,6 +49,7 @@ internal sealed partial class ClusterStore
     private async ValueTask<ClusterFetchResult> DecideAsync(
         string key,
         TimeSpan refreshAhead,
+        string? refreshing,
         Func<CancellationToken, ValueTask<ClusterFetchOutcome>>? fetch,
         InHand? inHand,
         CancellationToken cancellationToken)
@@ -95,8 +104,12 @@ internal sealed partial class ClusterStore
                 return ClusterFetchResult.Fetched(inHand.Outcome, inHand.Final.ValueId);
             }
 
-            // 1. A value that is fresh enough is already there: take it.
-            if (envelope is not null && envelope.IsValidAt(now) && envelope.ClaimsValidityBeyond(now + refreshAhead))
+            // 1. A value that is fresh enough is already there: take it. (Refreshing a known value: any other
+            // valid value is fresher; the known one itself is refreshed.)
+            if (envelope is not null && envelope.IsValidAt(now)
+                && (refreshing is not null && envelope.ValueId is { } valueId
+                    ? !string.Equals(valueId, refreshing, StringComparison.Ordinal)
+                    : envelope.ClaimsValidityBeyond(now + refreshAhead)))
             {
                 return ClusterFetchResult.FromBucket(envelope);
             }

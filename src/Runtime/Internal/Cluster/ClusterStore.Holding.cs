@@ -216,7 +216,7 @@ internal sealed partial class ClusterStore
     {
         Log.Fenced(_logger, holding.Key);
         holding.Lost = true;
-        return DecideAsync(holding.Key, TimeSpan.Zero, fetch: null, new InHand(outcome, final, holding.Token, holding.ClaimRevision, holding.Epoch), cancellationToken);
+        return DecideAsync(holding.Key, TimeSpan.Zero, refreshing: null, fetch: null, new InHand(outcome, final, holding.Token, holding.ClaimRevision, holding.Epoch), cancellationToken);
     }
 
     /// <summary>Hands the lease back, keeping the value it carried; with a failure, the waiters of this lease get it as their outcome.</summary>

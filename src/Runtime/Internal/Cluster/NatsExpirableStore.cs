@@ -119,17 +119,24 @@ internal sealed class NatsExpirableStore : IExpirableStore
         }
 
         var key = BucketKey(slot.Key);
-        var refreshAhead = reason == RefreshReason.Eager ? slot.Definition.EagerBefore ?? TimeSpan.Zero : TimeSpan.Zero;
-        var result = await store.FetchAsync(key, refreshAhead, ct => FetchForBucketAsync(slot, ct), cancellationToken).ConfigureAwait(false);
+        var eager = reason == RefreshReason.Eager;
+        var refreshAhead = eager ? slot.Definition.EagerBefore ?? TimeSpan.Zero : TimeSpan.Zero;
+        _bindings.TryGetValue(key, out var binding);
+
+        // An eager refresh knows which bucket value it replaces: it may start early (the core jitters it).
+        var refreshing = eager ? binding?.HeldValueId : null;
+        var result = await store.FetchAsync(key, refreshAhead, ct => FetchForBucketAsync(slot, ct), refreshing, cancellationToken).ConfigureAwait(false);
         switch (result.Source)
         {
             case ClusterFetchSource.FetchedHere:
                 // A fetch that timed out and still runs is the store's: it writes the late value or releases.
                 var run = (FetcherRun<T>)result.Outcome!.State!;
+                binding?.NoteHeld(run.Outcome.IsOk ? result.ValueId : refreshing);
                 return new StoreFetch<T>(run.Outcome, result.ValueId);
             case ClusterFetchSource.Bucket:
                 if (TryDeserialize(slot, result.Envelope!, out Fetched<T> fromBucket))
                 {
+                    binding?.NoteHeld(result.Envelope!.ValueId);
                     return new StoreFetch<T>(fromBucket, result.Envelope!.ValueId);
                 }
 
@@ -296,13 +303,24 @@ internal sealed class NatsExpirableStore : IExpirableStore
     private abstract class Binding(string bucketKey)
     {
         private string? _lastValueId;
+        private string? _heldValueId;
 
         public string BucketKey { get; } = bucketKey;
+
+        /// <summary>The id of the bucket value the slot got last (forwarded or the outcome of a refresh); null when unknown or local.</summary>
+        public string? HeldValueId => Volatile.Read(ref _heldValueId);
 
         public abstract void Push(ReplicaState state);
 
         /// <summary>The core dropped the value itself (a clear or invalidate of this process).</summary>
-        public void MarkRemoved() => Volatile.Write(ref _lastValueId, null);
+        public void MarkRemoved()
+        {
+            Volatile.Write(ref _lastValueId, null);
+            Volatile.Write(ref _heldValueId, null);
+        }
+
+        /// <summary>A refresh handed the slot the bucket value <paramref name="valueId"/> (null: a value of its own).</summary>
+        public void NoteHeld(string? valueId) => Volatile.Write(ref _heldValueId, valueId);
 
         /// <summary>Records <paramref name="valueId"/> as forwarded; false when it already was (renewals and echoes carry the same value).</summary>
         protected bool TryMarkForwarded(string valueId) =>
@@ -345,6 +363,7 @@ internal sealed class NatsExpirableStore : IExpirableStore
                                                   && TryMarkForwarded(valueId):
                         if (owner.TryDeserialize(slot, envelope, out var fetched))
                         {
+                            NoteHeld(valueId);
                             slot.ApplyValue(fetched, valueId);
                         }
 
