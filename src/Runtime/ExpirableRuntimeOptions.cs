@@ -102,6 +102,20 @@ public sealed class ExpirableRuntimeOptions
     public byte[]? EncryptionKey { get; set; }
 #pragma warning restore CA1819
 
+    /// <summary>
+    /// Keys that encrypted values earlier and are still accepted for reading, so that a rolling key rotation
+    /// reads the entries already in the bucket without refetching them. Needs <see cref="EncryptionKey"/>.
+    /// </summary>
+    public System.Collections.Generic.IReadOnlyList<byte[]>? PreviousEncryptionKeys { get; set; }
+
+    /// <summary>
+    /// The first part of every bucket key of this runtime, and the one subject its watcher filters on, so that
+    /// applications sharing a bucket do not see each other's keys. Null (default): the application's own name
+    /// (the entry assembly's, like ASP.NET Core's ApplicationName); processes that share values need the same
+    /// prefix. Empty: no prefix, the whole bucket (the key layout of earlier releases).
+    /// </summary>
+    public string? KeyPrefix { get; set; }
+
     internal ExpirableRuntimeOptions Clone() => (ExpirableRuntimeOptions)MemberwiseClone();
 
     internal void Validate()
@@ -127,14 +141,6 @@ public sealed class ExpirableRuntimeOptions
             Internal.Durations.RequirePositive(AbandonedFetchTimeout, nameof(AbandonedFetchTimeout));
         }
 
-        if (LeaseDuration <= TimeSpan.Zero || NatsCallTimeout <= TimeSpan.Zero || Replicas < 1)
-        {
-            throw new ArgumentException("LeaseDuration and NatsCallTimeout must be positive and Replicas at least 1.");
-        }
-
-        if (EncryptionKey is { Length: not (16 or 24 or 32) })
-        {
-            throw new ArgumentException("EncryptionKey must be 16, 24 or 32 bytes.");
-        }
+        Internal.Cluster.ClusterStoreOptions.Validate(this);
     }
 }

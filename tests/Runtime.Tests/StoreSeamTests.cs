@@ -77,35 +77,18 @@ public sealed class StoreSeamTests
     }
 
     [Test]
-    public async Task A_store_failing_to_start_fetches_cluster_values_locally_by_default_and_fails_connect()
+    public async Task A_store_that_failed_to_start_still_owns_its_refreshes_and_readiness_reports_the_failure()
     {
+        // What a cluster store does without its cluster (fetch here or fail, per WhenClusterUnreachable) is the
+        // store's decision, made in one place (the NATS store: Cluster.Tests). The core never fetches behind it.
         _store.Started.SetException(new InvalidOperationException("no route to NATS"));
 
         var outcome = await _module.ClusterLazy.FetchAsync();
 
         Assert.That(outcome.IsOk, Is.True, outcome.Error);
-        Assert.That(outcome.Value, Is.EqualTo("cluster_lazy-1"));
-        Assert.That(_store.Refreshes, Is.Empty, "the store that never started is not asked");
-        Assert.That(await _module.ClusterLazy.GetAsync(), Is.EqualTo("cluster_lazy-1"), "cached in this process");
+        Assert.That(_store.Refreshes, Is.EqualTo(new[] { ("ExpirableStore.Runtime.Tests.TestExpirables.cluster_lazy", RefreshReason.Miss) }));
         Assert.That(await _module.LocalLazy.GetAsync(), Is.EqualTo("local_lazy-1"), "scope local does not depend on the cluster store");
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await _runtime.WaitUntilReadyAsync());
-    }
-
-    [Test]
-    public async Task A_store_failing_to_start_fails_cluster_fetches_when_asked_to()
-    {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var store = new ScriptedStore();
-        await using var runtime = ExpirableRuntime.StartWith(
-            new ExpirableRuntimeOptions { TimeProvider = time, WhenClusterUnreachable = ClusterUnreachableFetchMode.Fail }, _ => store);
-        var module = new TestExpirables(runtime);
-        store.Started.SetException(new InvalidOperationException("no route to NATS"));
-
-        var outcome = await module.ClusterLazy.FetchAsync();
-
-        Assert.That(outcome.IsOk, Is.False);
-        Assert.That(outcome.Error, Is.EqualTo("no route to NATS"));
-        Assert.That(await module.LocalLazy.GetAsync(), Does.StartWith("local_lazy-"), "scope local does not depend on the cluster store");
     }
 
     [Test]
@@ -218,6 +201,16 @@ public sealed class StoreSeamTests
 
         public async ValueTask<StoreFetch<T>> RefreshAsync<T>(IExpirableSlot<T> slot, RefreshReason reason, CancellationToken cancellationToken)
         {
+            // A store owns its readiness: the core calls this at once, the store waits for its own start
+            // (and, started or failed, answers: a real store fetches here or fails, per its options).
+            try
+            {
+                await Started.Task.WaitAsync(cancellationToken);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+
             lock (Refreshes)
             {
                 Refreshes.Add((slot.Key, reason));

@@ -135,23 +135,6 @@ internal sealed partial class ExpirableCore<T>
         return flight;
     }
 
-    // A cluster store that never started (NATS unreachable at startup: logged once by the runtime)
-    // must not leave cluster scope broken when the user chose availability: fetch here, uncoordinated,
-    // as a disconnected store does. With ClusterUnreachableFetchMode.Fail the start failure is the outcome.
-    private async ValueTask<bool> StoreIsReadyAsync(CancellationToken lifetime)
-    {
-        try
-        {
-            await _runtime.WaitUntilStoreReadyAsync(_store, lifetime).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception) when (!lifetime.IsCancellationRequested
-                                && _runtime.Options.WhenClusterUnreachable == ClusterUnreachableFetchMode.FetchLocally)
-        {
-            return false;
-        }
-    }
-
     private async Task RunFlightAsync(Flight flight)
     {
         // This flight's own execution context (Background.Run started it empty): what the store and the
@@ -161,15 +144,7 @@ internal sealed partial class ExpirableCore<T>
         var lifetime = _runtime.Lifetime;
         try
         {
-            if (await StoreIsReadyAsync(lifetime).ConfigureAwait(false))
-            {
-                result = await _store.RefreshAsync(this, flight.Reason, lifetime).ConfigureAwait(false);
-            }
-            else
-            {
-                var run = await InvokeFetcherAsync(lifetime).ConfigureAwait(false);
-                result = new StoreFetch<T>(run.Outcome, Origin: null, Late: run.StillRunning);
-            }
+            result = await _store.RefreshAsync(this, flight.Reason, lifetime).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
         {
