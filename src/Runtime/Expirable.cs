@@ -12,7 +12,7 @@ namespace ExpirableStore;
 /// costs no lock, no allocation and no precise clock read.
 /// </summary>
 /// <typeparam name="T">The type of the value.</typeparam>
-public sealed class Expirable<T> : IUntypedExpirable, IEntryCell<T>
+public sealed class Expirable<T> : IUntypedExpirable, IEntryCell<T>, IExpirableAccess<T>
 {
     // The replica the hit path reads: one volatile reference to an immutable entry, replaced as a whole.
     internal volatile CacheEntry<T>? Entry;
@@ -39,7 +39,7 @@ public sealed class Expirable<T> : IUntypedExpirable, IEntryCell<T>
 
     internal ExpirableCore<T> Core => _core;
 
-    IExpirableSlot IUntypedExpirable.Slot => _core;
+    IExpirableSlot? IUntypedExpirable.Slot => _core;
 
     CacheEntry<T>? IEntryCell<T>.Entry
     {
@@ -139,16 +139,8 @@ public sealed class Expirable<T> : IUntypedExpirable, IEntryCell<T>
     /// <inheritdoc/>
     public override string ToString() => "Expirable " + Key;
 
-    async ValueTask<Fetched<object?>> IUntypedExpirable.FetchBoxedAsync(CancellationToken cancellationToken)
-    {
-        var fetched = await FetchAsync(cancellationToken).ConfigureAwait(false);
-        if (!fetched.IsOk)
-        {
-            return new Fetched<object?>(fetched.Error ?? "the fetch failed", fetched.Exception, fetched.Failure);
-        }
-
-        return fetched.ExpiresAt is { } at ? Fetched.Ok<object?>(fetched.Value, at) : Fetched.Forever<object?>(fetched.Value);
-    }
+    async ValueTask<Fetched<object?>> IUntypedExpirable.FetchBoxedAsync(CancellationToken cancellationToken) =>
+        Untyped.Box(await FetchAsync(cancellationToken).ConfigureAwait(false));
 
     async ValueTask<object?> IUntypedExpirable.GetBoxedAsync(CancellationToken cancellationToken) =>
         await GetAsync(cancellationToken).ConfigureAwait(false);
@@ -156,7 +148,5 @@ public sealed class Expirable<T> : IUntypedExpirable, IEntryCell<T>
     void IUntypedExpirable.ClearLocal() => _core.ClearLocal();
 
     ValueTask<bool> IUntypedExpirable.InvalidateBoxedAsync(object? staleValue, CancellationToken cancellationToken) =>
-        staleValue is T typed ? InvalidateAsync(typed, cancellationToken)
-        : staleValue is null && default(T) is null ? InvalidateAsync((T)default!, cancellationToken)
-        : throw new ArgumentException($"Expirable '{Name}' holds values of type {typeof(T)}, not {staleValue?.GetType().ToString() ?? "null"}.", nameof(staleValue));
+        InvalidateAsync(Untyped.Unbox<T>(Name, staleValue), cancellationToken);
 }

@@ -116,6 +116,16 @@ public sealed class ExpirableRuntimeOptions
     /// </summary>
     public string? KeyPrefix { get; set; }
 
+    /// <summary>
+    /// How long a key of a keyed expirable stays in memory without being read: a key neither read
+    /// (<c>FetchAsync</c>, <c>GetAsync</c>) nor fetching for a whole period of this length leaves memory at the
+    /// end of the next one, so between one and two periods after its last read (its value, its timers, its
+    /// eager refresh go; an eager refresh is not a read). Its next read fetches again. A state is never lost
+    /// by it: scope local keeps the state of a key that leaves (until the key is cleared), scope cluster has
+    /// it in the bucket. Default 10 minutes.
+    /// </summary>
+    public TimeSpan KeyIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     internal ExpirableRuntimeOptions Clone() => (ExpirableRuntimeOptions)MemberwiseClone();
 
     internal void Validate()
@@ -141,6 +151,7 @@ public sealed class ExpirableRuntimeOptions
             Internal.Durations.RequirePositive(AbandonedFetchTimeout, nameof(AbandonedFetchTimeout));
         }
 
+        Internal.Durations.RequirePositive(KeyIdleTimeout, nameof(KeyIdleTimeout));
         Internal.Cluster.ClusterStoreOptions.Validate(this);
     }
 }

@@ -2,8 +2,7 @@ namespace ExpirableStore;
 
 /// <summary>
 /// Why a fetch failed: <see cref="Fetched{T}.Failure"/> and <see cref="ExpirableFetchException.Failure"/>.
-/// More values may be added (language version 2 adds <c>StateRequired</c>); treat an unknown one as
-/// <see cref="Failed"/>.
+/// More values may be added; treat an unknown one as <see cref="Failed"/>.
 /// </summary>
 public enum FetchFailure
 {
@@ -21,4 +20,10 @@ public enum FetchFailure
     /// running (then no other fetch starts until it returns).
     /// </summary>
     TimedOut = 2,
+
+    /// <summary>
+    /// The expirable is declared <c>state S required</c> and has no state: none was put since it was created
+    /// or last cleared (<c>PutStateAsync</c>, <c>UpdateStateAsync</c>). The fetch method was not called.
+    /// </summary>
+    StateRequired = 3,
 }

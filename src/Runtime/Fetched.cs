@@ -93,6 +93,15 @@ public readonly struct Fetched<T> : IEquatable<Fetched<T>>
             ? ExpiresAt is { } at ? $"Ok (expires {at:O})" : "Ok (forever)"
             : "Failed: " + Error;
 
+    /// <summary>
+    /// This outcome with the state the next fetch receives: what a stateful fetch method returns, on a
+    /// failure as on a success (<c>Fetched.Failed&lt;T&gt;("why").WithState(next)</c>: the next state is kept).
+    /// </summary>
+    /// <typeparam name="S">The state type.</typeparam>
+    /// <param name="nextState">The state the next fetch of the entry receives.</param>
+    /// <returns>The outcome and the next state.</returns>
+    public Fetched<T, S> WithState<S>(S nextState) => new(this, nextState);
+
     /// <summary>Compares two outcomes.</summary>
     public static bool operator ==(Fetched<T> left, Fetched<T> right) => left.Equals(right);
 
@@ -129,6 +138,10 @@ public static class Fetched
 
     /// <summary>A fetch that ran past its timeout (<see cref="FetchFailure.TimedOut"/>).</summary>
     internal static Fetched<T> TimedOut<T>(string reason, Exception? exception) => new(reason, exception, FetchFailure.TimedOut);
+
+    /// <summary>An access refused because a required state is missing (<see cref="FetchFailure.StateRequired"/>).</summary>
+    internal static Fetched<T> StateRequired<T>(string name) =>
+        new($"expirable '{name}' requires a state: call PutStateAsync or UpdateStateAsync first", null, FetchFailure.StateRequired);
 }
 
 /// <summary>The reference half of <see cref="Fetched{T}"/>: shared by every <c>T</c>.</summary>

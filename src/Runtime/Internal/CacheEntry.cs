@@ -61,6 +61,22 @@ internal sealed class CacheEntry<T>
 
     public DateTimeOffset? ExpiresAt => Fetched.ExpiresAt;
 
+    /// <summary>
+    /// The hit check: <paramref name="entry"/> may be served without a lock or a precise clock read (the
+    /// coarse deadline on the monotonic clock, trusted while the runtime's clock was checked recently).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static bool IsServable([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] CacheEntry<T>? entry)
+    {
+        if (entry is null || entry.Expired)
+        {
+            return false;
+        }
+
+        var now = Environment.TickCount64;
+        return now < Volatile.Read(ref entry.CoarseDeadline) && now < entry.Clock.TrustedUntil;
+    }
+
     /// <summary>Stops the entry's timers and makes every later read take the slow path.</summary>
     public void Retire()
     {

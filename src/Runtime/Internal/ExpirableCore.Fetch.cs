@@ -11,7 +11,16 @@ internal sealed partial class ExpirableCore<T>
     private FetchRun? _fetchRun;
 
     /// <summary>Returns the cached value if still valid (checked on the precise clock), else joins or starts the single flight.</summary>
-    public ValueTask<Fetched<T>> FetchSlowAsync(CancellationToken cancellationToken)
+    public ValueTask<Fetched<T>> FetchSlowAsync(CancellationToken cancellationToken) =>
+        TryFetchSlow(cancellationToken, out var outcome)
+            ? outcome
+            : throw new InvalidOperationException($"The entry '{Key}' left memory; access it through its keyed expirable.");
+
+    /// <summary>
+    /// <see cref="FetchSlowAsync"/>, or false when this core's key left memory (<see cref="TryEvictIdle"/>):
+    /// the caller looks the key up again.
+    /// </summary>
+    public bool TryFetchSlow(CancellationToken cancellationToken, out ValueTask<Fetched<T>> result)
     {
         if (_clock.CheckIsDue)
         {
@@ -24,6 +33,12 @@ internal sealed partial class ExpirableCore<T>
         string? cyclePath = null;
         lock (_gate)
         {
+            if (_evicted)
+            {
+                result = default;
+                return false;
+            }
+
             ObjectDisposedException.ThrowIf(_shutDown, typeof(ExpirableRuntime));
             var now = _clock.Read();
             if (TryGetValidLocked(now, out var valid))
@@ -38,7 +53,15 @@ internal sealed partial class ExpirableCore<T>
                 }
 
                 RecordHit();
-                return new ValueTask<Fetched<T>>(valid.Fetched);
+                result = new ValueTask<Fetched<T>>(valid.Fetched);
+                return true;
+            }
+
+            if (StateMissingLocked())
+            {
+                // Not a fetch, not a miss: the state has to be put first.
+                result = new ValueTask<Fetched<T>>(Fetched.StateRequired<T>(Definition.Name));
+                return true;
             }
 
             if (_fetchRun is { IsHanging: true } abandoned)
@@ -67,27 +90,31 @@ internal sealed partial class ExpirableCore<T>
 
         if (failedAtOnce is { } failed)
         {
-            return new ValueTask<Fetched<T>>(failed);
+            result = new ValueTask<Fetched<T>>(failed);
+            return true;
         }
 
         if (inside is not null)
         {
-            return WaitInsideFetchAsync(outcome, inside.Slot, cancellationToken);
+            result = WaitInsideFetchAsync(outcome, inside.Slot, cancellationToken);
+            return true;
         }
 
         // The caller's token ends only its own wait; the shared fetch runs on the runtime's lifetime.
-        return cancellationToken.CanBeCanceled
+        result = cancellationToken.CanBeCanceled
             ? new ValueTask<Fetched<T>>(outcome.WaitAsync(cancellationToken))
             : new ValueTask<Fetched<T>>(outcome);
+        return true;
     }
 
-    public async ValueTask<T> GetSlowAsync(CancellationToken cancellationToken)
-    {
-        var fetched = await FetchSlowAsync(cancellationToken).ConfigureAwait(false);
-        return fetched.IsOk
+    public async ValueTask<T> GetSlowAsync(CancellationToken cancellationToken) =>
+        ValueOrThrow(await FetchSlowAsync(cancellationToken).ConfigureAwait(false));
+
+    /// <summary>What <c>GetAsync</c> returns for an outcome: its value, or an <see cref="ExpirableFetchException"/>.</summary>
+    public T ValueOrThrow(Fetched<T> fetched) =>
+        fetched.IsOk
             ? fetched.Value
             : throw new ExpirableFetchException(Definition.Name, fetched.Error ?? "the fetch failed", fetched.Failure, fetched.Exception);
-    }
 
     /// <summary>Test hook: completes when the flight running now (if any) has finished and stored its outcome.</summary>
     internal Task WhenIdleAsync()
@@ -272,6 +299,14 @@ internal sealed partial class ExpirableCore<T>
 
     public async ValueTask<FetcherRun<T>> InvokeFetcherAsync(CancellationToken cancellationToken)
     {
+        lock (_gate)
+        {
+            if (StateMissingLocked())
+            {
+                return new FetcherRun<T>(Fetched.StateRequired<T>(Definition.Name));
+            }
+        }
+
         var (run, refusal) = await TakeFetchSlotAsync(cancellationToken).ConfigureAwait(false);
         if (run is null)
         {
@@ -305,7 +340,7 @@ internal sealed partial class ExpirableCore<T>
                 {
                     FetchContext.EnterCall(run);
                     Activity.Current = activity;
-                    return _fetch(services, token).AsTask();
+                    return _stateful is null ? _fetch!(services, token).AsTask() : InvokeStatefulAsync(services, token);
                 });
                 outcome = await pending.WaitAsync(token).ConfigureAwait(false);
 

@@ -19,7 +19,7 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>, IRuntimeMemb
     private readonly IEntryCell<T> _owner;
     private readonly ExpirableRuntime _runtime;
     private readonly IExpirableStore _store;
-    private readonly Func<IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> _fetch;
+    private readonly Func<IServiceProvider, CancellationToken, ValueTask<Fetched<T>>>? _fetch;
     private readonly TimeProvider _time;
     private readonly RuntimeClock _clock;
     private readonly ILogger _logger;
@@ -31,23 +31,53 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>, IRuntimeMemb
     private Flight? _flight;
     private bool _shutDown;
 
+    // A key of a keyed expirable that left memory: every later access goes to the key's new core.
+    private bool _evicted;
+
     public ExpirableCore(
         IEntryCell<T> owner,
         ExpirableRuntime runtime,
         string key,
         ExpirableDefinition definition,
         Func<IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> fetch)
+        : this(owner, runtime, key, key, definition, fetch, stateful: null, initialState: null)
+    {
+    }
+
+    /// <param name="owner">Where the entry is published for the hit path.</param>
+    /// <param name="runtime">The runtime.</param>
+    /// <param name="key">The store's key: "&lt;module&gt;.&lt;name&gt;", plus ".&lt;encoded key&gt;" for a key of a keyed expirable.</param>
+    /// <param name="metricName">The name in metrics: "&lt;module&gt;.&lt;name&gt;" (never per key: bounded cardinality).</param>
+    /// <param name="definition">The declaration.</param>
+    /// <param name="fetch">The stateless fetch; null iff <paramref name="stateful"/> is set.</param>
+    /// <param name="stateful">The stateful fetch.</param>
+    /// <param name="initialState">The state to start with (a key that left memory and came back).</param>
+    public ExpirableCore(
+        IEntryCell<T> owner,
+        ExpirableRuntime runtime,
+        string key,
+        string metricName,
+        ExpirableDefinition definition,
+        Func<IServiceProvider, CancellationToken, ValueTask<Fetched<T>>>? fetch,
+        StatefulFetch<T>? stateful,
+        StateSnapshot? initialState)
     {
         _owner = owner;
         _runtime = runtime;
         Key = key;
         Definition = definition;
         _fetch = fetch;
+        _stateful = stateful;
+        if (initialState is { } state)
+        {
+            _state = state.Value;
+            _hasState = true;
+        }
         _time = runtime.TimeProvider;
         _clock = runtime.Clock;
         _logger = runtime.Logger;
         _store = runtime.StoreFor(definition.Scope);
-        _nameTag = new(ExpirableTelemetry.NameTag, key);
+        _nameTag = new(ExpirableTelemetry.NameTag, metricName);
         _scopeTag = new(ExpirableTelemetry.ScopeTag, definition.Scope == ExpirableScope.Local ? "local" : "cluster");
 
         // Processes sharing a bucket must not all refresh at the same instant (see ArmEagerLocked).
@@ -87,7 +117,7 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>, IRuntimeMemb
 
         lock (_gate)
         {
-            if (!_shutDown)
+            if (!_shutDown && !_evicted)
             {
                 InstallLocked(value, origin, refreshAtOnceInWindow: false);
             }
@@ -96,11 +126,13 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>, IRuntimeMemb
 
     public void ApplyRemoval() => ClearLocal();
 
+    /// <summary>Drops the value and the state (a clear): the next access fetches with the default state, or needs one put.</summary>
     public void ClearLocal()
     {
         lock (_gate)
         {
             DropLocked();
+            ResetStateLocked();
         }
     }
 
@@ -186,6 +218,33 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>, IRuntimeMemb
 
             Volatile.Write(ref entry.CoarseDeadline, _clock.CoarseDeadline(now, expiresAt));
             RearmEagerAfterClockStepLocked(entry, now.Wall);
+        }
+    }
+
+    /// <summary>
+    /// Takes this key out of memory if nothing runs for it (no flight, no call of the fetch method, abandoned
+    /// or not): drops the value and stops its timers; a caller that still holds the core is sent to the
+    /// key's next core (<see cref="TryFetchSlow"/>). Returns false, changing nothing, when something runs.
+    /// </summary>
+    /// <param name="state">The state the key had, for its next core; null when none.</param>
+    public bool TryEvictIdle(out StateSnapshot? state)
+    {
+        lock (_gate)
+        {
+            state = null;
+            if (_shutDown || _evicted || _flight is not null || _fetchRun is not null)
+            {
+                return false;
+            }
+
+            _evicted = true;
+            if (_hasState)
+            {
+                state = new StateSnapshot(_state);
+            }
+
+            DropLocked();
+            return true;
         }
     }
 

@@ -54,6 +54,9 @@ internal static partial class Log
     [LoggerMessage(16, LogLevel.Debug, "Eager refresh of expirable '{Key}' returned a value that had already expired; retrying like a failure")]
     public static partial void EagerRefreshExpired(ILogger logger, string key);
 
+    [LoggerMessage(18, LogLevel.Information, "A fetch of expirable '{Key}' returned its next state after the state was put, updated or cleared; the newer state is kept")]
+    public static partial void NextStateSuperseded(ILogger logger, string key);
+
     [LoggerMessage(9, LogLevel.Error, "The cluster store failed to start; cluster-scoped fetches fail until it does")]
     public static partial void StoreStartFailed(ILogger logger, Exception exception);
 }

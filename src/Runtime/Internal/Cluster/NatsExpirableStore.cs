@@ -109,6 +109,16 @@ internal sealed class NatsExpirableStore : IExpirableStore
         }
     }
 
+    public void Detach(IExpirableSlot slot)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        var key = BucketKey(slot.Key);
+        if (_bindings.TryGetValue(key, out var binding) && binding.IsFor(slot))
+        {
+            _bindings.TryRemove(new KeyValuePair<string, Binding>(key, binding));
+        }
+    }
+
     public async ValueTask<StoreFetch<T>> RefreshAsync<T>(IExpirableSlot<T> slot, RefreshReason reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(slot);
@@ -312,6 +322,8 @@ internal sealed class NatsExpirableStore : IExpirableStore
 
         public abstract void Push(ReplicaState state);
 
+        public abstract bool IsFor(IExpirableSlot slot);
+
         /// <summary>The core dropped the value itself (a clear or invalidate of this process).</summary>
         public void MarkRemoved()
         {
@@ -332,6 +344,8 @@ internal sealed class NatsExpirableStore : IExpirableStore
         private readonly Lock _pushing = new();
         private long _lastEpoch = -1;
         private ulong _lastRevision;
+
+        public override bool IsFor(IExpirableSlot other) => ReferenceEquals(slot, other);
 
         public override void Push(ReplicaState state)
         {
