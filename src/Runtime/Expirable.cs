@@ -12,7 +12,7 @@ namespace ExpirableStore;
 /// costs no lock, no allocation and no precise clock read.
 /// </summary>
 /// <typeparam name="T">The type of the value.</typeparam>
-public sealed class Expirable<T> : IUntypedExpirable
+public sealed class Expirable<T> : IUntypedExpirable, IEntryCell<T>, IExpirableAccess<T>
 {
     // The replica the hit path reads: one volatile reference to an immutable entry, replaced as a whole.
     internal volatile CacheEntry<T>? Entry;
@@ -39,7 +39,13 @@ public sealed class Expirable<T> : IUntypedExpirable
 
     internal ExpirableCore<T> Core => _core;
 
-    IExpirableSlot IUntypedExpirable.Slot => _core;
+    IExpirableSlot? IUntypedExpirable.Slot => _core;
+
+    CacheEntry<T>? IEntryCell<T>.Entry
+    {
+        get => Entry;
+        set => Entry = value;
+    }
 
     /// <summary>
     /// Returns the cached value, or fetches it (one fetch for all concurrent callers).
@@ -53,14 +59,20 @@ public sealed class Expirable<T> : IUntypedExpirable
     public ValueTask<Fetched<T>> FetchAsync(CancellationToken cancellationToken = default)
     {
         var entry = Entry;
-        if (entry is not null && !entry.Expired && Environment.TickCount64 < entry.CoarseDeadline)
+        if (entry is not null && !entry.Expired)
         {
-            if (_hits.Enabled)
+            // Coarse and monotonic, so no precise clock read; trusted only while the last check of the
+            // runtime's clock against the monotonic one is recent enough (see RuntimeClock).
+            var now = Environment.TickCount64;
+            if (now < Volatile.Read(ref entry.CoarseDeadline) && now < entry.Clock.TrustedUntil)
             {
-                _core.RecordHit();
-            }
+                if (_hits.Enabled)
+                {
+                    _core.RecordHit();
+                }
 
-            return new ValueTask<Fetched<T>>(entry.Fetched);
+                return new ValueTask<Fetched<T>>(entry.Fetched);
+            }
         }
 
         return _core.FetchSlowAsync(cancellationToken);
@@ -74,14 +86,18 @@ public sealed class Expirable<T> : IUntypedExpirable
     public ValueTask<T> GetAsync(CancellationToken cancellationToken = default)
     {
         var entry = Entry;
-        if (entry is not null && !entry.Expired && Environment.TickCount64 < entry.CoarseDeadline)
+        if (entry is not null && !entry.Expired)
         {
-            if (_hits.Enabled)
+            var now = Environment.TickCount64;
+            if (now < Volatile.Read(ref entry.CoarseDeadline) && now < entry.Clock.TrustedUntil)
             {
-                _core.RecordHit();
-            }
+                if (_hits.Enabled)
+                {
+                    _core.RecordHit();
+                }
 
-            return new ValueTask<T>(entry.Value);
+                return new ValueTask<T>(entry.Value);
+            }
         }
 
         return _core.GetSlowAsync(cancellationToken);
@@ -92,22 +108,45 @@ public sealed class Expirable<T> : IUntypedExpirable
     /// <returns>A task that completes when the value is removed.</returns>
     public ValueTask ClearAsync(CancellationToken cancellationToken = default) => _core.ClearAsync(cancellationToken);
 
+    /// <summary>
+    /// Compare-and-clear, for a value the caller found bad (an access token its API rejected with 401):
+    /// removes the cached value only if it is still <paramref name="staleValue"/> (compared with
+    /// <see cref="System.Collections.Generic.EqualityComparer{T}.Default"/>: the same instance for a class without
+    /// its own equality), exactly as <see cref="ClearAsync"/> would (in every process, for cluster scope).
+    /// If the value was already replaced or removed, nothing happens, so any number of callers that reject
+    /// the same value cause one refetch: <c>await x.InvalidateAsync(token); token = await x.GetAsync();</c>.
+    /// </summary>
+    /// <param name="staleValue">The value the caller got and found bad.</param>
+    /// <param name="cancellationToken">Cancels the wait for the cluster deletion.</param>
+    /// <returns>Whether this call removed the value (false: it had already been replaced or removed).</returns>
+    /// <exception cref="ObjectDisposedException">The runtime was disposed.</exception>
+    public ValueTask<bool> InvalidateAsync(T staleValue, CancellationToken cancellationToken = default) =>
+        _core.InvalidateAsync(staleValue, cancellationToken);
+
+    /// <summary>
+    /// Compare-and-clear by outcome: as <see cref="InvalidateAsync(T, CancellationToken)"/>, but the cached
+    /// value is removed only if it is the very fetch <paramref name="staleOutcome"/> (from
+    /// <see cref="FetchAsync"/>) came from, not merely an equal value. Prefer it when you have the outcome:
+    /// an upstream that hands out the same token again is then refetched once, not once per rejecting caller.
+    /// </summary>
+    /// <param name="staleOutcome">The outcome the caller got and whose value it found bad.</param>
+    /// <param name="cancellationToken">Cancels the wait for the cluster deletion.</param>
+    /// <returns>Whether this call removed the value.</returns>
+    /// <exception cref="ObjectDisposedException">The runtime was disposed.</exception>
+    public ValueTask<bool> InvalidateAsync(Fetched<T> staleOutcome, CancellationToken cancellationToken = default) =>
+        _core.InvalidateAsync(staleOutcome, cancellationToken);
+
     /// <inheritdoc/>
     public override string ToString() => "Expirable " + Key;
 
-    async ValueTask<Fetched<object?>> IUntypedExpirable.FetchBoxedAsync(CancellationToken cancellationToken)
-    {
-        var fetched = await FetchAsync(cancellationToken).ConfigureAwait(false);
-        if (!fetched.IsOk)
-        {
-            return Fetched.Failed<object?>(fetched.Error ?? "the fetch failed", fetched.Exception);
-        }
-
-        return fetched.ExpiresAt is { } at ? Fetched.Ok<object?>(fetched.Value, at) : Fetched.Forever<object?>(fetched.Value);
-    }
+    async ValueTask<Fetched<object?>> IUntypedExpirable.FetchBoxedAsync(CancellationToken cancellationToken) =>
+        Untyped.Box(await FetchAsync(cancellationToken).ConfigureAwait(false));
 
     async ValueTask<object?> IUntypedExpirable.GetBoxedAsync(CancellationToken cancellationToken) =>
         await GetAsync(cancellationToken).ConfigureAwait(false);
 
     void IUntypedExpirable.ClearLocal() => _core.ClearLocal();
+
+    ValueTask<bool> IUntypedExpirable.InvalidateBoxedAsync(object? staleValue, CancellationToken cancellationToken) =>
+        InvalidateAsync(Untyped.Unbox<T>(Name, staleValue), cancellationToken);
 }

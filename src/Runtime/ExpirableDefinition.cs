@@ -1,4 +1,5 @@
 using System;
+using ExpirableStore.Internal;
 
 namespace ExpirableStore;
 
@@ -11,8 +12,8 @@ public sealed class ExpirableDefinition
     /// <param name="valueType">The C# type as written in the file.</param>
     /// <param name="scope">Where the value is shared.</param>
     /// <param name="refresh">When it is refreshed.</param>
-    /// <param name="eagerBefore">How long before expiry an eager refresh starts; non-null iff <paramref name="refresh"/> is eager.</param>
-    /// <param name="timeout">Upper bound on one fetch; null: none.</param>
+    /// <param name="eagerBefore">How long before expiry an eager refresh starts; non-null iff <paramref name="refresh"/> is eager; positive, at most <see cref="MaxDuration"/>.</param>
+    /// <param name="timeout">Upper bound on one fetch; null: none; positive, at most <see cref="MaxDuration"/>.</param>
     /// <param name="sourceFile">The .expirables file name.</param>
     /// <param name="line">The 1-based line of the declaration.</param>
     public ExpirableDefinition(
@@ -25,14 +26,49 @@ public sealed class ExpirableDefinition
         TimeSpan? timeout,
         string sourceFile,
         int line)
+        : this(name, memberName, valueType, keyType: null, stateType: null, stateRequired: false, scope, refresh, eagerBefore, timeout, sourceFile, line)
+    {
+    }
+
+    /// <summary>Creates a definition of language version 2 (generated code calls this for keyed and stateful expirables).</summary>
+    /// <param name="name">The name as declared: "tenant_token".</param>
+    /// <param name="memberName">The C# property: "TenantToken".</param>
+    /// <param name="valueType">The C# value type as written in the file.</param>
+    /// <param name="keyType">The C# key type as written in the file (<c>key T</c>); null: not keyed.</param>
+    /// <param name="stateType">The C# state type as written in the file (<c>state S</c>); null: stateless.</param>
+    /// <param name="stateRequired">Whether the state is <c>required</c>: accesses fail with <see cref="FetchFailure.StateRequired"/> until one is put.</param>
+    /// <param name="scope">Where the value is shared.</param>
+    /// <param name="refresh">When it is refreshed.</param>
+    /// <param name="eagerBefore">How long before expiry an eager refresh starts; non-null iff <paramref name="refresh"/> is eager.</param>
+    /// <param name="timeout">Upper bound on one fetch; null: none.</param>
+    /// <param name="sourceFile">The .expirables file name.</param>
+    /// <param name="line">The 1-based line of the declaration.</param>
+    public ExpirableDefinition(
+        string name,
+        string memberName,
+        string valueType,
+        string? keyType,
+        string? stateType,
+        bool stateRequired,
+        ExpirableScope scope,
+        RefreshMode refresh,
+        TimeSpan? eagerBefore,
+        TimeSpan? timeout,
+        string sourceFile,
+        int line)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(memberName);
         ArgumentNullException.ThrowIfNull(valueType);
         ArgumentNullException.ThrowIfNull(sourceFile);
-        if (refresh == RefreshMode.Eager && (eagerBefore is null || eagerBefore <= TimeSpan.Zero))
+        if (refresh == RefreshMode.Eager)
         {
-            throw new ArgumentException("An eager expirable needs a positive eagerBefore.", nameof(eagerBefore));
+            if (eagerBefore is not { } before)
+            {
+                throw new ArgumentException($"Eager expirable '{name}' needs an eagerBefore.", nameof(eagerBefore));
+            }
+
+            Durations.RequirePositive(before, nameof(eagerBefore));
         }
 
         if (refresh == RefreshMode.Lazy && eagerBefore is not null)
@@ -40,13 +76,30 @@ public sealed class ExpirableDefinition
             throw new ArgumentException("A lazy expirable has no eagerBefore.", nameof(eagerBefore));
         }
 
-        if (timeout is { } t && t <= TimeSpan.Zero)
+        if (timeout is { } t)
         {
-            throw new ArgumentOutOfRangeException(nameof(timeout), "A timeout must be positive.");
+            Durations.RequirePositive(t, nameof(timeout));
+        }
+
+        if (keyType is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(keyType);
+        }
+
+        if (stateType is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(stateType);
+        }
+        else if (stateRequired)
+        {
+            throw new ArgumentException($"Expirable '{name}' requires a state but declares no state type.", nameof(stateRequired));
         }
 
         Name = name;
         MemberName = memberName;
+        KeyType = keyType;
+        StateType = stateType;
+        StateRequired = stateRequired;
         ValueType = valueType;
         Scope = scope;
         Refresh = refresh;
@@ -56,6 +109,12 @@ public sealed class ExpirableDefinition
         Line = line;
     }
 
+    /// <summary>
+    /// The longest eager margin or timeout (365 days, the language's limit: EXP0004); longer ones, and
+    /// <see cref="TimeSpan.MaxValue"/>, are an <see cref="ArgumentOutOfRangeException"/>.
+    /// </summary>
+    public static TimeSpan MaxDuration => Durations.Max;
+
     /// <summary>The name as declared.</summary>
     public string Name { get; }
 
@@ -64,6 +123,21 @@ public sealed class ExpirableDefinition
 
     /// <summary>The C# value type as written in the .expirables file.</summary>
     public string ValueType { get; }
+
+    /// <summary>The C# key type as written in the .expirables file; null when not keyed.</summary>
+    public string? KeyType { get; }
+
+    /// <summary>The C# state type as written in the .expirables file; null when stateless.</summary>
+    public string? StateType { get; }
+
+    /// <summary>Whether an access needs a state put first (<c>state S required</c>).</summary>
+    public bool StateRequired { get; }
+
+    /// <summary>Whether the expirable holds one value per key (<c>key T</c>).</summary>
+    public bool IsKeyed => KeyType is not null;
+
+    /// <summary>Whether the fetch receives and returns a state (<c>state S</c>).</summary>
+    public bool IsStateful => StateType is not null;
 
     /// <summary>Where the value is shared.</summary>
     public ExpirableScope Scope { get; }

@@ -33,10 +33,21 @@ public sealed class ExpirableFetchException : Exception
     /// <param name="reason">Why the fetch failed.</param>
     /// <param name="innerException">The exception behind the failure, if any.</param>
     public ExpirableFetchException(string name, string reason, Exception? innerException)
+        : this(name, reason, FetchFailure.Failed, innerException)
+    {
+    }
+
+    /// <summary>Creates an exception for a failed fetch of <paramref name="name"/>.</summary>
+    /// <param name="name">The declared name of the expirable.</param>
+    /// <param name="reason">Why the fetch failed.</param>
+    /// <param name="failure">What kind of failure it was (<see cref="Fetched{T}.Failure"/>).</param>
+    /// <param name="innerException">The exception behind the failure, if any.</param>
+    public ExpirableFetchException(string name, string reason, FetchFailure failure, Exception? innerException)
         : base($"Fetching expirable '{name}' failed: {reason}", innerException)
     {
         Name = name;
         Reason = reason;
+        Failure = failure;
     }
 
     /// <summary>The declared name of the expirable whose fetch failed.</summary>
@@ -44,4 +55,7 @@ public sealed class ExpirableFetchException : Exception
 
     /// <summary>Why the fetch failed (<see cref="Fetched{T}.Error"/>).</summary>
     public string? Reason { get; }
+
+    /// <summary>What kind of failure it was (<see cref="Fetched{T}.Failure"/>); <see cref="FetchFailure.Failed"/> unless known.</summary>
+    public FetchFailure Failure { get; } = FetchFailure.Failed;
 }

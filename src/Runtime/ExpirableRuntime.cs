@@ -14,12 +14,13 @@ namespace ExpirableStore;
 /// either in a NATS JetStream KV bucket (when <see cref="ExpirableRuntimeOptions.NatsUrl"/> is set) or
 /// in-process. Dispose it to stop every timer and background refresh.
 /// </summary>
-public sealed class ExpirableRuntime : IAsyncDisposable, IDisposable
+public sealed class ExpirableRuntime : IAsyncDisposable, IDisposable, IClockStepHandler
 {
     private readonly CancellationTokenSource _lifetime = new();
     private readonly object _gate = new();
-    private readonly List<Action> _shutdowns = [];
+    private readonly HashSet<IRuntimeMember> _members = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<Task> _flights = [];
+    private readonly HashSet<Task> _background = [];
     private readonly InProcessExpirableStore _localStore;
     private readonly IExpirableStore _clusterStore;
     private readonly bool _clusterInProcess;
@@ -32,10 +33,23 @@ public sealed class ExpirableRuntime : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Clone();
         Options.Validate();
+
+        // Everything the runtime and its stores log goes through this: a throwing logger never escapes.
+        if (Options.LoggerFactory is { } loggerFactory)
+        {
+            Options.LoggerFactory = new GuardedLoggerFactory(loggerFactory);
+        }
+
         TimeProvider = Options.TimeProvider;
+        Clock = new RuntimeClock(TimeProvider, this);
         Services = Options.Services ?? EmptyServiceProvider.Instance;
         Logger = (Options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("ExpirableStore");
         Telemetry = new ExpirableTelemetry(Options.MeterFactory);
+        if (ClockWatchdog.Watches(TimeProvider))
+        {
+            ClockWatchdog.Watch(Clock);
+        }
+
         _localStore = new InProcessExpirableStore();
         if (clusterStoreFactory is null)
         {
@@ -62,6 +76,9 @@ public sealed class ExpirableRuntime : IAsyncDisposable, IDisposable
     internal ILogger Logger { get; }
 
     internal ExpirableTelemetry Telemetry { get; }
+
+    /// <summary>The runtime's clock checked against the monotonic one (clock steps; see Internal/README.md).</summary>
+    internal RuntimeClock Clock { get; }
 
     internal CancellationToken Lifetime => _lifetime.Token;
 
@@ -124,26 +141,28 @@ public sealed class ExpirableRuntime : IAsyncDisposable, IDisposable
             return;
         }
 
+        ClockWatchdog.Unwatch(Clock);
         await _lifetime.CancelAsync().ConfigureAwait(false);
-        Action[] shutdowns;
+        IRuntimeMember[] members;
         lock (_gate)
         {
-            shutdowns = [.. _shutdowns];
+            members = [.. _members];
         }
 
-        foreach (var shutdown in shutdowns)
+        foreach (var member in members)
         {
-            shutdown();
+            member.Shutdown();
         }
 
         Task[] flights;
         lock (_gate)
         {
-            flights = [.. _flights];
+            flights = [.. _flights, .. _background];
         }
 
-        // Flights never throw: every failure becomes an outcome for their callers.
+        // Flights and their follow-ups never throw: every failure becomes an outcome for their callers.
         await Task.WhenAll(flights).ConfigureAwait(false);
+
         try
         {
             await _ready.ConfigureAwait(false);
@@ -181,35 +200,78 @@ public sealed class ExpirableRuntime : IAsyncDisposable, IDisposable
         return _clusterStore;
     }
 
-    internal void Register<T>(ExpirableCore<T> core)
+    /// <summary>A cached value the runtime owns until it is disposed (or <see cref="Unregister"/>ed: a keyed entry dropped).</summary>
+    internal void Register(IRuntimeMember member)
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed != 0, this);
-            _shutdowns.Add(core.Shutdown);
+            _members.Add(member);
         }
     }
 
-    internal void TrackFlight(Task flight)
+    internal void Unregister(IRuntimeMember member)
     {
         lock (_gate)
         {
-            if (!flight.IsCompleted)
+            _members.Remove(member);
+        }
+    }
+
+    /// <summary>A flight: disposal waits for it.</summary>
+    internal void TrackFlight(Task flight) => Track(_flights, flight);
+
+    /// <summary>Work a flight leaves behind (a late outcome to install): disposal waits for it.</summary>
+    internal void TrackBackground(Task work) => Track(_background, work);
+
+    void IClockStepHandler.OnClockStepped(ClockReading now, long stepMilliseconds)
+    {
+        if (stepMilliseconds >= 1000)
+        {
+            Log.ClockStepped(Logger, TimeSpan.FromMilliseconds(stepMilliseconds));
+        }
+
+        IRuntimeMember[] members;
+        lock (_gate)
+        {
+            members = [.. _members];
+        }
+
+        foreach (var member in members)
+        {
+            try
             {
-                _flights.Add(flight);
+                member.OnClockStepped(now);
+            }
+#pragma warning disable CA1031 // one value's failure must not stop the others from being checked
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.TimerFailed(Logger, (member as IExpirableSlot)?.Key ?? "?", ex);
+            }
+        }
+    }
+
+    private void Track(HashSet<Task> set, Task task)
+    {
+        lock (_gate)
+        {
+            if (!task.IsCompleted)
+            {
+                set.Add(task);
             }
         }
 
-        flight.ContinueWith(
+        task.ContinueWith(
             static (t, state) =>
             {
-                var runtime = (ExpirableRuntime)state!;
+                var (runtime, set) = ((ExpirableRuntime, HashSet<Task>))state!;
                 lock (runtime._gate)
                 {
-                    runtime._flights.Remove(t);
+                    set.Remove(t);
                 }
             },
-            this,
+            (this, set),
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);

@@ -25,21 +25,32 @@ public sealed class ExpirableRuntimeOptions
     /// <summary>Creates the "ExpirableStore" meter; null: a meter of the runtime's own.</summary>
     public IMeterFactory? MeterFactory { get; set; }
 
-    /// <summary>Upper bound on a fetch of an expirable that declares no timeout. Default: none.</summary>
+    /// <summary>Upper bound on a fetch of an expirable that declares no timeout (positive, at most 365 days). Default: none.</summary>
     public TimeSpan? DefaultFetchTimeout { get; set; }
 
-    /// <summary>The first delay before retrying a failed eager refresh. Default 1 s.</summary>
+    /// <summary>The first delay before retrying a failed eager refresh (positive, at most 365 days). Default 1 s.</summary>
     public TimeSpan EagerRetryInitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The cap of the doubling delay between eager refresh retries. Default 30 s.</summary>
+    /// <summary>The cap of the doubling delay between eager refresh retries (from the initial backoff to 365 days). Default 30 s.</summary>
     public TimeSpan EagerRetryMaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How long <see cref="ExpirableRuntime.DisposeAsync"/> waits for a running fetch method to observe its
-    /// cancelled token (a fetch method that ignores it is abandoned after this). Measured on the real clock:
-    /// shutdown must end even when the runtime runs on a fake one. Default 5 s.
+    /// cancelled token (a fetch method that ignores it is abandoned after this; one already abandoned at its
+    /// timeout is not waited for again). Measured on the real clock: shutdown must end even when the
+    /// runtime runs on a fake one. Zero to 365 days; default 5 s.
     /// </summary>
     public TimeSpan DisposeGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a fetch method abandoned at its timeout (it ignores its cancelled token and keeps running)
+    /// may keep its expirable's only fetch: until it returns, no other call of that fetch method starts and
+    /// accesses get the timeout failure at once, so a hanging upstream gets no second call. Past this it is
+    /// logged as an error and no longer waited for: the next access fetches again. Positive, at most 365
+    /// days, or <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> (wait for it forever). Measured on
+    /// <see cref="TimeProvider"/>. Default 2 minutes (beyond HttpClient's default timeout of 100 s).
+    /// </summary>
+    public TimeSpan AbandonedFetchTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How long a cluster refresh lease lasts without renewal. Default 15 s.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
@@ -91,6 +102,30 @@ public sealed class ExpirableRuntimeOptions
     public byte[]? EncryptionKey { get; set; }
 #pragma warning restore CA1819
 
+    /// <summary>
+    /// Keys that encrypted values earlier and are still accepted for reading, so that a rolling key rotation
+    /// reads the entries already in the bucket without refetching them. Needs <see cref="EncryptionKey"/>.
+    /// </summary>
+    public System.Collections.Generic.IReadOnlyList<byte[]>? PreviousEncryptionKeys { get; set; }
+
+    /// <summary>
+    /// The first part of every bucket key of this runtime, and the one subject its watcher filters on, so that
+    /// applications sharing a bucket do not see each other's keys. Null (default): the application's own name
+    /// (the entry assembly's, like ASP.NET Core's ApplicationName); processes that share values need the same
+    /// prefix. Empty: no prefix, the whole bucket (the key layout of earlier releases).
+    /// </summary>
+    public string? KeyPrefix { get; set; }
+
+    /// <summary>
+    /// How long a key of a keyed expirable stays in memory without being read: a key neither read
+    /// (<c>FetchAsync</c>, <c>GetAsync</c>) nor fetching for a whole period of this length leaves memory at the
+    /// end of the next one, so between one and two periods after its last read (its value, its timers, its
+    /// eager refresh go; an eager refresh is not a read). Its next read fetches again. A state is never lost
+    /// by it: scope local keeps the state of a key that leaves (until the key is cleared), scope cluster has
+    /// it in the bucket. Default 10 minutes.
+    /// </summary>
+    public TimeSpan KeyIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     internal ExpirableRuntimeOptions Clone() => (ExpirableRuntimeOptions)MemberwiseClone();
 
     internal void Validate()
@@ -98,29 +133,25 @@ public sealed class ExpirableRuntimeOptions
         ArgumentException.ThrowIfNullOrEmpty(Bucket, nameof(Bucket));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
         ArgumentNullException.ThrowIfNull(ValueSerializer, nameof(ValueSerializer));
-        if (EagerRetryInitialBackoff <= TimeSpan.Zero || EagerRetryMaxBackoff < EagerRetryInitialBackoff)
+        Internal.Durations.RequirePositive(EagerRetryInitialBackoff, nameof(EagerRetryInitialBackoff));
+        Internal.Durations.RequirePositive(EagerRetryMaxBackoff, nameof(EagerRetryMaxBackoff));
+        if (EagerRetryMaxBackoff < EagerRetryInitialBackoff)
         {
-            throw new ArgumentException("EagerRetryInitialBackoff must be positive and not above EagerRetryMaxBackoff.");
+            throw new ArgumentOutOfRangeException(nameof(EagerRetryMaxBackoff), EagerRetryMaxBackoff, "EagerRetryMaxBackoff must not be below EagerRetryInitialBackoff.");
         }
 
-        if (DefaultFetchTimeout is { } t && t <= TimeSpan.Zero)
+        if (DefaultFetchTimeout is { } t)
         {
-            throw new ArgumentException("DefaultFetchTimeout must be positive.");
+            Internal.Durations.RequirePositive(t, nameof(DefaultFetchTimeout));
         }
 
-        if (DisposeGracePeriod < TimeSpan.Zero)
+        Internal.Durations.RequireNonNegative(DisposeGracePeriod, nameof(DisposeGracePeriod));
+        if (AbandonedFetchTimeout != System.Threading.Timeout.InfiniteTimeSpan)
         {
-            throw new ArgumentException("DisposeGracePeriod must not be negative.");
+            Internal.Durations.RequirePositive(AbandonedFetchTimeout, nameof(AbandonedFetchTimeout));
         }
 
-        if (LeaseDuration <= TimeSpan.Zero || NatsCallTimeout <= TimeSpan.Zero || Replicas < 1)
-        {
-            throw new ArgumentException("LeaseDuration and NatsCallTimeout must be positive and Replicas at least 1.");
-        }
-
-        if (EncryptionKey is { Length: not (16 or 24 or 32) })
-        {
-            throw new ArgumentException("EncryptionKey must be 16, 24 or 32 bytes.");
-        }
+        Internal.Durations.RequirePositive(KeyIdleTimeout, nameof(KeyIdleTimeout));
+        Internal.Cluster.ClusterStoreOptions.Validate(this);
     }
 }

@@ -23,10 +23,10 @@ public readonly struct Fetched<T> : IEquatable<Fetched<T>>
         _outcome = expiresAt is { } at ? new FetchedOutcome.Expiry(at) : FetchedOutcome.Forever;
     }
 
-    internal Fetched(string error, Exception? exception)
+    internal Fetched(string error, Exception? exception, FetchFailure failure)
     {
         _value = default!;
-        _outcome = new FetchedOutcome.Failure(error, exception);
+        _outcome = new FetchedOutcome.Failure(error, exception, failure);
     }
 
     /// <summary>Whether the fetch succeeded and <see cref="Value"/> holds a value.</summary>
@@ -45,6 +45,13 @@ public readonly struct Fetched<T> : IEquatable<Fetched<T>>
     /// <summary>The exception that made the fetch fail, when there was one (a throwing fetch, a timeout).</summary>
     public Exception? Exception => (_outcome as FetchedOutcome.Failure)?.Exception;
 
+    /// <summary>
+    /// Why the fetch failed: <see cref="FetchFailure.None"/> for a success, <see cref="FetchFailure.TimedOut"/>
+    /// when it ran past its timeout (or an earlier fetch that timed out still runs), else <see cref="FetchFailure.Failed"/>.
+    /// </summary>
+    public FetchFailure Failure =>
+        _outcome is FetchedOutcome.Failure failure ? failure.Kind : IsOk ? FetchFailure.None : FetchFailure.Failed;
+
     /// <summary>Whether this is a value that never expires.</summary>
     public bool IsForever => IsOk && ExpiresAt is null;
 
@@ -57,9 +64,18 @@ public readonly struct Fetched<T> : IEquatable<Fetched<T>>
         return IsOk;
     }
 
+    /// <summary>
+    /// Whether both are the outcome of one and the same fetch: each fetch of an expiring value has its own
+    /// expiry object, so two fetches that returned equal values still differ. Values that never expire share
+    /// one marker: for them, equal values count as the same.
+    /// </summary>
+    internal bool IsSameFetch(Fetched<T> other) =>
+        IsOk && ReferenceEquals(_outcome, other._outcome) && (_outcome is FetchedOutcome.Expiry || System.Collections.Generic.EqualityComparer<T>.Default.Equals(_value, other._value));
+
     /// <inheritdoc/>
     public bool Equals(Fetched<T> other) =>
         IsOk == other.IsOk
+        && Failure == other.Failure
         && ExpiresAt == other.ExpiresAt
         && string.Equals(Error, other.Error, StringComparison.Ordinal)
         && System.Collections.Generic.EqualityComparer<T>.Default.Equals(_value, other._value);
@@ -76,6 +92,15 @@ public readonly struct Fetched<T> : IEquatable<Fetched<T>>
         IsOk
             ? ExpiresAt is { } at ? $"Ok (expires {at:O})" : "Ok (forever)"
             : "Failed: " + Error;
+
+    /// <summary>
+    /// This outcome with the state the next fetch receives: what a stateful fetch method returns, on a
+    /// failure as on a success (<c>Fetched.Failed&lt;T&gt;("why").WithState(next)</c>: the next state is kept).
+    /// </summary>
+    /// <typeparam name="S">The state type.</typeparam>
+    /// <param name="nextState">The state the next fetch of the entry receives.</param>
+    /// <returns>The outcome and the next state.</returns>
+    public Fetched<T, S> WithState<S>(S nextState) => new(this, nextState);
 
     /// <summary>Compares two outcomes.</summary>
     public static bool operator ==(Fetched<T> left, Fetched<T> right) => left.Equals(right);
@@ -108,8 +133,15 @@ public static class Fetched
     public static Fetched<T> Failed<T>(string reason, Exception? exception = null)
     {
         ArgumentNullException.ThrowIfNull(reason);
-        return new(reason, exception);
+        return new(reason, exception, FetchFailure.Failed);
     }
+
+    /// <summary>A fetch that ran past its timeout (<see cref="FetchFailure.TimedOut"/>).</summary>
+    internal static Fetched<T> TimedOut<T>(string reason, Exception? exception) => new(reason, exception, FetchFailure.TimedOut);
+
+    /// <summary>An access refused because a required state is missing (<see cref="FetchFailure.StateRequired"/>).</summary>
+    internal static Fetched<T> StateRequired<T>(string name) =>
+        new($"expirable '{name}' requires a state: call PutStateAsync or UpdateStateAsync first", null, FetchFailure.StateRequired);
 }
 
 /// <summary>The reference half of <see cref="Fetched{T}"/>: shared by every <c>T</c>.</summary>
@@ -125,10 +157,12 @@ internal static class FetchedOutcome
     }
 
     /// <summary>Why a fetch failed.</summary>
-    public sealed class Failure(string reason, Exception? exception)
+    public sealed class Failure(string reason, Exception? exception, FetchFailure kind)
     {
         public string Reason { get; } = reason;
 
         public Exception? Exception { get; } = exception;
+
+        public FetchFailure Kind { get; } = kind;
     }
 }

@@ -8,7 +8,7 @@ namespace ExpirableStore;
 /// Normalises every fetch-method shape of the .expirables language to one delegate type,
 /// so that the generated code passes the user's method group and overload resolution picks the shape.
 /// </summary>
-public static class Fetcher
+public static partial class Fetcher
 {
     /// <summary>Adapts <c>Fetched&lt;T&gt; M()</c>.</summary>
     /// <typeparam name="T">The value type.</typeparam>

@@ -9,7 +9,8 @@ namespace ExpirableStore.Benchmarks;
 /// <summary>
 /// Prototypes of the hit path, to tell where its nanoseconds go (see docs/benchmarks.md, "Hit path findings").
 /// Each variant reads the real <see cref="Expirable{T}.Entry"/> of a cached value and differs from the shipped
-/// path in one thing only: the coarse clock read, the telemetry check, or the size of the returned struct.
+/// path in one thing only: the check that the runtime's clock was compared with the monotonic one recently
+/// (<c>Clock.TrustedUntil</c>), the coarse clock read, the telemetry check, or the size of the returned struct.
 /// Run with <c>--filter '*RuntimeHitPath*' --job short --memory --disasm</c>.
 /// </summary>
 [MemoryDiagnoser]
@@ -52,7 +53,7 @@ public class RuntimeHitPathExperiments
         return pending.IsCompletedSuccessfully ? pending.Result : Wait(pending);
     }
 
-    [Benchmark(Description = "same path, copied here: Expired + TickCount64 + Enabled")]
+    [Benchmark(Description = "path without the clock-trust check: Expired + TickCount64 + Enabled")]
     public string Copy() => Read(GetCopy(_expirable));
 
     [Benchmark(Description = "no TickCount64: Expired + Enabled")]

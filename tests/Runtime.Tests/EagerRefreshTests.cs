@@ -138,4 +138,25 @@ public sealed class EagerRefreshTests : RuntimeTestBase
         Time.Advance(TimeSpan.FromSeconds(20));
         Assert.That(await expirable.GetAsync(), Is.EqualTo("local_eager-3"));
     }
+
+    [TestCaseSource(nameof(Scopes))]
+    public async Task An_eager_refresh_returning_an_already_expired_value_keeps_the_current_one_and_retries(ExpirableScope scope)
+    {
+        var expirable = Pick(scope, RefreshMode.Eager);
+        Backend.Handler = (name, n, _) => Task.FromResult(n == 2
+            ? Fetched.Ok("stale", Time.GetUtcNow() - TimeSpan.FromSeconds(1))
+            : Backend.Ok($"{name}-{n}"));
+        Assert.That(await expirable.GetAsync(), Is.EqualTo(expirable.Name + "-1"));
+
+        Time.Advance(TimeSpan.FromSeconds(30));
+        await Idle(expirable);
+        Assert.That(Backend.Calls(expirable.Name), Is.EqualTo(2));
+        Assert.That(await expirable.GetAsync(), Is.EqualTo(expirable.Name + "-1"), "the current value must stay");
+
+        // Retried like a failure: 1 s minus up to 20 %, long before the value expires.
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await Idle(expirable);
+        Assert.That(Backend.Calls(expirable.Name), Is.EqualTo(3));
+        Assert.That(await expirable.GetAsync(), Is.EqualTo(expirable.Name + "-3"));
+    }
 }

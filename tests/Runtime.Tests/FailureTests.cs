@@ -77,7 +77,25 @@ public sealed class FailureTests : RuntimeTestBase
         Assert.That(outcome.IsOk, Is.False);
         Assert.That(outcome.Error, Does.Contain("timed out"));
         Assert.That(outcome.Exception, Is.InstanceOf<TimeoutException>());
+        Assert.That(outcome.Failure, Is.EqualTo(FetchFailure.TimedOut));
 
+        if (!honoursToken)
+        {
+            // It ignores its token and keeps running: no second call while it does; accesses fail at once.
+            var refused = await Assert.ThrowsAsync<ExpirableFetchException>(async () => await expirable.GetAsync());
+            Assert.That(refused!.Failure, Is.EqualTo(FetchFailure.TimedOut));
+            Assert.That(Backend.Calls(expirable.Name), Is.EqualTo(1));
+
+            // When it returns after all, its value is cached.
+            never.SetResult(Backend.Ok("late"));
+            await Hooks.WhenFetchEndedAsync(expirable);
+            Assert.That(await expirable.GetAsync(), Is.EqualTo("late"));
+            Assert.That(Backend.Calls(expirable.Name), Is.EqualTo(1));
+            return;
+        }
+
+        // It observes its cancelled token and returns (a moment after the timeout): then the next access fetches.
+        await Hooks.WhenFetchEndedAsync(expirable);
         Assert.That(await expirable.GetAsync(), Is.EqualTo("after-timeout"));
         Assert.That(Backend.Calls(expirable.Name), Is.EqualTo(2));
     }
@@ -121,10 +139,15 @@ public sealed class FailureTests : RuntimeTestBase
         var before = expirable.FetchAsync().AsTask();
         await started;
         await expirable.ClearAsync();
-        var after = await expirable.GetAsync();
+
+        // One call of the fetch method at a time: the caller after the clear waits for the older call to end,
+        // then gets a fetch of its own, never the older call's value.
+        var after = expirable.GetAsync().AsTask();
+        Assert.That(after.IsCompleted, Is.False);
+        Assert.That(Backend.Calls(expirable.Name), Is.EqualTo(1));
         release.SetResult(Backend.Ok("old"));
 
-        Assert.That(after, Is.EqualTo(expirable.Name + "-2"));
+        Assert.That(await after, Is.EqualTo(expirable.Name + "-2"));
         Assert.That((await before).Value, Is.EqualTo("old"));
         Assert.That(await expirable.GetAsync(), Is.EqualTo(expirable.Name + "-2"), "the older fetch does not overwrite the newer value");
     }

@@ -77,35 +77,18 @@ public sealed class StoreSeamTests
     }
 
     [Test]
-    public async Task A_store_failing_to_start_fetches_cluster_values_locally_by_default_and_fails_connect()
+    public async Task A_store_that_failed_to_start_still_owns_its_refreshes_and_readiness_reports_the_failure()
     {
+        // What a cluster store does without its cluster (fetch here or fail, per WhenClusterUnreachable) is the
+        // store's decision, made in one place (the NATS store: Cluster.Tests). The core never fetches behind it.
         _store.Started.SetException(new InvalidOperationException("no route to NATS"));
 
         var outcome = await _module.ClusterLazy.FetchAsync();
 
         Assert.That(outcome.IsOk, Is.True, outcome.Error);
-        Assert.That(outcome.Value, Is.EqualTo("cluster_lazy-1"));
-        Assert.That(_store.Refreshes, Is.Empty, "the store that never started is not asked");
-        Assert.That(await _module.ClusterLazy.GetAsync(), Is.EqualTo("cluster_lazy-1"), "cached in this process");
+        Assert.That(_store.Refreshes, Is.EqualTo(new[] { ("ExpirableStore.Runtime.Tests.TestExpirables.cluster_lazy", RefreshReason.Miss) }));
         Assert.That(await _module.LocalLazy.GetAsync(), Is.EqualTo("local_lazy-1"), "scope local does not depend on the cluster store");
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await _runtime.WaitUntilReadyAsync());
-    }
-
-    [Test]
-    public async Task A_store_failing_to_start_fails_cluster_fetches_when_asked_to()
-    {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var store = new ScriptedStore();
-        await using var runtime = ExpirableRuntime.StartWith(
-            new ExpirableRuntimeOptions { TimeProvider = time, WhenClusterUnreachable = ClusterUnreachableFetchMode.Fail }, _ => store);
-        var module = new TestExpirables(runtime);
-        store.Started.SetException(new InvalidOperationException("no route to NATS"));
-
-        var outcome = await module.ClusterLazy.FetchAsync();
-
-        Assert.That(outcome.IsOk, Is.False);
-        Assert.That(outcome.Error, Is.EqualTo("no route to NATS"));
-        Assert.That(await module.LocalLazy.GetAsync(), Does.StartWith("local_lazy-"), "scope local does not depend on the cluster store");
     }
 
     [Test]
@@ -131,6 +114,36 @@ public sealed class StoreSeamTests
         Assert.That(slot.Current, Is.Null);
         Assert.That(await _module.ClusterEager.GetAsync(), Is.EqualTo("winner"), "the store answers again");
         Assert.That(_store.Refreshes, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_value_from_elsewhere_already_inside_its_eager_window_is_not_refreshed_at_once()
+    {
+        // Another process fetched it (and refreshed it once if it had to): every process refreshing it again
+        // would refetch in a loop when values live shorter than the window.
+        _store.Started.SetResult(true);
+        var slot = _store.Slot<string>("ExpirableStore.Runtime.Tests.TestExpirables.cluster_eager");
+        slot.ApplyValue(Fetched.Ok("short-lived", _time.GetUtcNow().AddSeconds(20)), origin: null);
+        await _module.ClusterEager.Core.WhenIdleAsync();
+
+        Assert.That(await _module.ClusterEager.GetAsync(), Is.EqualTo("short-lived"));
+        Assert.That(_store.Refreshes, Is.Empty);
+        Assert.That(_backend.Calls("cluster_eager"), Is.Zero);
+    }
+
+    [Test]
+    public async Task InvalidateAsync_hands_the_store_the_origin_of_the_value_it_drops()
+    {
+        _store.Started.SetResult(true);
+        var slot = _store.Slot<string>("ExpirableStore.Runtime.Tests.TestExpirables.cluster_lazy");
+        slot.ApplyValue(Fetched.Ok("rejected", _time.GetUtcNow().AddMinutes(1)), origin: "bucket revision 7");
+
+        Assert.That(await _module.ClusterLazy.InvalidateAsync("some other value"), Is.False);
+        Assert.That(_store.Invalidated, Is.Empty, "a value that is not the cached one goes nowhere");
+        Assert.That(await _module.ClusterLazy.InvalidateAsync("rejected"), Is.True);
+        Assert.That(_store.Invalidated, Is.EqualTo(new[] { ("ExpirableStore.Runtime.Tests.TestExpirables.cluster_lazy", (object?)"bucket revision 7") }));
+        Assert.That(_store.Cleared, Is.Empty, "compare-and-clear is not a clear");
+        Assert.That(await _module.ClusterLazy.GetAsync(), Is.EqualTo("cluster_lazy-1"));
     }
 
     [Test]
@@ -188,6 +201,16 @@ public sealed class StoreSeamTests
 
         public async ValueTask<StoreFetch<T>> RefreshAsync<T>(IExpirableSlot<T> slot, RefreshReason reason, CancellationToken cancellationToken)
         {
+            // A store owns its readiness: the core calls this at once, the store waits for its own start
+            // (and, started or failed, answers: a real store fetches here or fails, per its options).
+            try
+            {
+                await Started.Task.WaitAsync(cancellationToken);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+
             lock (Refreshes)
             {
                 Refreshes.Add((slot.Key, reason));
@@ -202,9 +225,11 @@ public sealed class StoreSeamTests
             return new StoreFetch<T>(run.Outcome, Origin: null, run.StillRunning);
         }
 
+        public List<(string Key, object? Origin)> Invalidated { get; } = [];
+
         public ValueTask<bool> InvalidateAsync(IExpirableSlot slot, object? origin, CancellationToken cancellationToken)
         {
-            Cleared.Add("invalidate:" + slot.Key);
+            Invalidated.Add((slot.Key, origin));
             return new(true);
         }
 

@@ -16,11 +16,11 @@ public static class Naming
     /// </summary>
     public static IReadOnlyCollection<string> ReservedMemberNames { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "Definitions", "FetchAsync", "GetAsync", "ClearAsync", "ClearAllAsync", "Create", "Runtime",
+        "Definitions", "FetchAsync", "GetAsync", "ClearAsync", "ClearAllAsync", "InvalidateAsync", "Create", "Runtime",
         "ModuleName", "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize",
         "ReferenceEquals",
         // The keyed and stateful expirables' factories and name-based members (language version 2).
-        "CreateKeyed", "CreateStateful", "CreateKeyedStateful", "InvalidateAsync", "PutStateAsync", "UpdateStateAsync",
+        "CreateKeyed", "CreateStateful", "CreateKeyedStateful", "PutStateAsync", "UpdateStateAsync",
     };
 
     /// <summary>The runtime's namespace: no generated class goes directly in it, beside the runtime's own types.</summary>

@@ -14,6 +14,6 @@ internal static class ClusterStoreFactory
 
         // The NATS JetStream KV store: src/Runtime/Internal/Cluster/, docs/cluster.md.
         inProcess = false;
-        return new Cluster.NatsExpirableStore(runtime);
+        return new Cluster.NatsExpirableStore(Cluster.ClusterStoreOptions.From(runtime.Options, runtime.TimeProvider), runtime.Options.ValueSerializer);
     }
 }

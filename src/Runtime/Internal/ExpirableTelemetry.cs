@@ -1,10 +1,15 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace ExpirableStore.Internal;
 
-/// <summary>The runtime's meter and activity source, both named "ExpirableStore".</summary>
+/// <summary>
+/// The runtime's meter and activity source, both named "ExpirableStore". Measurements and spans go through
+/// the static helpers below: a listener that throws loses its measurement and never breaks a hit, a fetch
+/// or a timer.
+/// </summary>
 internal sealed class ExpirableTelemetry : IDisposable
 {
     public const string Name = "ExpirableStore";
@@ -49,6 +54,88 @@ internal sealed class ExpirableTelemetry : IDisposable
     public Counter<long> EagerRefreshes { get; }
 
     public Histogram<double> FetchDuration { get; }
+
+    public static void Add(Counter<long> counter, KeyValuePair<string, object?> tag1, KeyValuePair<string, object?> tag2)
+    {
+        if (!counter.Enabled)
+        {
+            return;
+        }
+
+        try
+        {
+            counter.Add(1, tag1, tag2);
+        }
+#pragma warning disable CA1031 // a throwing listener must not break the runtime (see the class comment)
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    public static void Add(Counter<long> counter, KeyValuePair<string, object?> tag1, KeyValuePair<string, object?> tag2, KeyValuePair<string, object?> tag3)
+    {
+        if (!counter.Enabled)
+        {
+            return;
+        }
+
+        try
+        {
+            counter.Add(1, tag1, tag2, tag3);
+        }
+#pragma warning disable CA1031 // see the class comment
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    public static void Record(Histogram<double> histogram, double value, KeyValuePair<string, object?> tag1, KeyValuePair<string, object?> tag2, KeyValuePair<string, object?> tag3)
+    {
+        if (!histogram.Enabled)
+        {
+            return;
+        }
+
+        try
+        {
+            histogram.Record(value, tag1, tag2, tag3);
+        }
+#pragma warning disable CA1031 // see the class comment
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    /// <summary>Starts the span of one fetch, a child of <paramref name="parent"/> (default: a root span, or the current one).</summary>
+    public static Activity? StartFetch(ActivityContext parent)
+    {
+        try
+        {
+            return ActivitySource.StartActivity("expirable.fetch", ActivityKind.Internal, parent);
+        }
+#pragma warning disable CA1031 // see the class comment
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
+    }
+
+    public static void Stop(Activity? activity)
+    {
+        try
+        {
+            activity?.Dispose();
+        }
+#pragma warning disable CA1031 // see the class comment
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
 
     public void Dispose()
     {

@@ -34,13 +34,18 @@ internal interface IExpirableSlot<T> : IExpirableSlot
     /// Runs the user's fetch with the definition's timeout, telemetry and logging. Never throws for a
     /// failed fetch (an exception or a timeout becomes a failed outcome); throws
     /// <see cref="OperationCanceledException"/> only when <paramref name="cancellationToken"/> is cancelled.
-    /// A fetch abandoned at its timeout is reported in <see cref="FetcherRun{T}.StillRunning"/>.
+    /// At most one call of the fetch method runs at a time, whoever asks: while one runs (a flight detached
+    /// by a clear), this waits for it to end; while one abandoned at its timeout still runs, this returns at
+    /// once with that timeout's failure and <see cref="FetcherRun{T}.Refused"/> set, without calling the
+    /// fetch method. A fetch abandoned now is reported in <see cref="FetcherRun{T}.StillRunning"/>.
     /// </summary>
     ValueTask<FetcherRun<T>> InvokeFetcherAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Installs a value that arrived from elsewhere (a watcher) into the replica, re-arming the expiry and
-    /// eager timers. A value already expired, or a failed one, is ignored.
+    /// eager timers. A value already expired, or a failed one, is ignored. A value already inside its eager
+    /// window is not refreshed at once: it is the outcome of a fetch elsewhere, and every process refreshing
+    /// it would refetch in a loop when values live shorter than the window.
     /// </summary>
     /// <param name="value">The value.</param>
     /// <param name="origin">The store's identity of the value (see <see cref="StoreFetch{T}.Origin"/>).</param>

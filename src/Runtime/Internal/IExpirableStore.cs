@@ -24,6 +24,11 @@ internal interface IExpirableStore : IAsyncDisposable
     /// </summary>
     void Attach<T>(IExpirableSlot<T> slot);
 
+    /// <summary>The slot left memory (a key of a keyed expirable, idle): the store stops pushing values into it.</summary>
+    void Detach(IExpirableSlot slot)
+    {
+    }
+
     /// <summary>
     /// Produces a fresh outcome for <paramref name="slot"/>. The core calls this from a single flight
     /// (at most one call per slot at a time in a process) and installs a successful outcome in the

@@ -2,16 +2,23 @@ using System.Threading.Tasks;
 
 namespace ExpirableStore.Internal;
 
-/// <summary>What one call of the user's fetch method produced.</summary>
+/// <summary>What one call of <see cref="IExpirableSlot{T}.InvokeFetcherAsync"/> produced.</summary>
 /// <typeparam name="T">The value type.</typeparam>
 /// <param name="Outcome">What the callers get now: a timeout failure when the fetch was abandoned at its timeout.</param>
 /// <param name="StillRunning">
-/// Non-null when the fetch timed out but the fetch method has not returned yet: completes with its late
-/// outcome (never faults). Whoever called <see cref="IExpirableSlot{T}.InvokeFetcherAsync"/> owns it and
-/// decides what the late outcome becomes: the in-process store hands it back to the core in
-/// <see cref="StoreFetch{T}.Late"/>; a cluster store publishes it itself.
+/// Non-null when the fetch timed out but the fetch method has not returned yet: completes (never faults)
+/// with its late outcome, or with a <see cref="FetchFailure.TimedOut"/> failure when the runtime stops
+/// waiting for it (<see cref="ExpirableRuntimeOptions.AbandonedFetchTimeout"/>) or is disposed. Until it
+/// completes no other call of the fetch method starts. Whoever called
+/// <see cref="IExpirableSlot{T}.InvokeFetcherAsync"/> owns it and decides what the late outcome becomes: the
+/// in-process store hands it back to the core in <see cref="StoreFetch{T}.Late"/>; a cluster store publishes it itself.
 /// </param>
-internal readonly record struct FetcherRun<T>(Fetched<T> Outcome, Task<Fetched<T>>? StillRunning = null);
+/// <param name="Refused">
+/// True when the fetch method was not called at all because an earlier call was abandoned at its timeout
+/// and still runs: <paramref name="Outcome"/> is then that timeout's failure, and <paramref name="StillRunning"/> is null
+/// (the earlier call's owner holds it).
+/// </param>
+internal readonly record struct FetcherRun<T>(Fetched<T> Outcome, Task<Fetched<T>>? StillRunning = null, bool Refused = false);
 
 /// <summary>What a store's refresh produced for the core.</summary>
 /// <typeparam name="T">The value type.</typeparam>

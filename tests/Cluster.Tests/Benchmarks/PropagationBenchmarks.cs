@@ -36,13 +36,13 @@ internal sealed class PropagationBenchmarks : ClusterTestBase
             }
         };
 
-        var payload = writer.Codec.Encode("bench.k", new ClusterEnvelope { Data = Bytes("\"token-value-0123456789\""), ExpiresAt = DateTimeOffset.UtcNow.AddHours(1) });
+        var payload = writer.Codec.Encode("bench.k", Value("\"token-value-0123456789\"", DateTimeOffset.UtcNow.AddHours(1)));
         for (var i = 0; i < Samples + 50; i++)
         {
             arrived = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
             Volatile.Write(ref expected, ulong.MaxValue);
             var start = Stopwatch.GetTimestamp();
-            var revision = await writer.Bucket.PutAsync("bench.k", payload, CancellationToken.None);
+            var revision = (await writer.Bucket.PutAsync("bench.k", payload, expectedRevision: null, CancellationToken.None)).Revision;
             Volatile.Write(ref expected, revision);
             if (reader.Replicas.Get("bench.k").Revision >= revision)
             {

@@ -64,22 +64,32 @@ internal abstract class ClusterTestBase
         return disposable;
     }
 
-    protected ClusterStoreOptions Options(string? nodeName = null, string? url = null) => new()
+    /// <summary>Runtime options of a node on this fixture's server and the test's bucket (no key prefix: protocol tests use bare keys).</summary>
+    protected ExpirableRuntimeOptions RuntimeOptions(string? url = null) => new()
     {
-        Url = url ?? Server.Url,
+        NatsUrl = url ?? Server.Url,
         Bucket = Bucket,
-        NodeName = nodeName,
         LeaseDuration = TimeSpan.FromSeconds(2),
-        CallTimeout = TimeSpan.FromSeconds(2),
-        ConnectTimeout = TimeSpan.FromSeconds(10),
+        NatsCallTimeout = TimeSpan.FromSeconds(2),
+        KeyPrefix = string.Empty,
     };
+
+    protected ClusterStoreOptions Options(string? nodeName = null, string? url = null, Action<ExpirableRuntimeOptions>? configure = null)
+    {
+        var runtimeOptions = RuntimeOptions(url);
+        configure?.Invoke(runtimeOptions);
+        var options = ClusterStoreOptions.From(runtimeOptions) with { ConnectTimeout = TimeSpan.FromSeconds(10) };
+        return nodeName is null ? options : options with { NodeName = nodeName };
+    }
 
     protected async Task<ClusterStore> ConnectAsync(ClusterStoreOptions? options = null) =>
         Track(await ClusterStore.ConnectAsync(options ?? Options()));
 
-    /// <summary>A raw client on the same bucket, for writing what another (possibly foreign) process would.</summary>
-    protected async Task<ClusterBucket> RawBucketAsync(ClusterStoreOptions? options = null) =>
-        Track(await ClusterBucket.OpenAsync(options ?? Options(), "raw", CancellationToken.None));
+    /// <summary>A raw client on the same bucket, for writing what another (possibly foreign) process would and reading what the stream holds.</summary>
+    protected async Task<RawBucket> RawBucketAsync(ClusterStoreOptions? options = null, ClusterEnvelopeCodec? codec = null) =>
+        Track(await RawBucket.OpenAsync(options ?? Options("raw"), codec));
+
+    protected static ClusterEnvelope Value(string text, DateTimeOffset? expiresAt = null) => RawBucket.Value(text, expiresAt);
 
     protected static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
@@ -105,6 +115,21 @@ internal abstract class ClusterTestBase
             {
                 Assert.Fail($"The replica of '{key}' on {store.NodeName} did not reach the expected state; last: {state.Kind} r{state.Revision} data={Text(state.Envelope?.Data)} lease={state.Envelope?.Lease}");
             }
+        }
+    }
+
+    /// <summary>Bounded polling of state that gives no event (an external process, a counter): short polls under a deadline.</summary>
+    protected static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (deadline.Elapsed > (timeout ?? TimeSpan.FromSeconds(15)))
+            {
+                Assert.Fail($"timed out: {what}");
+            }
+
+            await Task.Delay(10);
         }
     }
 

@@ -3,7 +3,7 @@
 //   stdin  "GO"                    start the callers
 //   stdout "FETCH <pid>"           this process called the upstream (the test counts these)
 //   stdout "DONE <ok> <failed> <distinct values>"   every caller finished
-// Usage: NodeProcess --nats URL --bucket NAME [--callers N] [--lease-ms MS] [--fetch-ms MS] [--hang]
+// Usage: NodeProcess --nats URL --bucket NAME [--prefix P] [--callers N] [--lease-ms MS] [--fetch-ms MS] [--hang]
 //   --hang: the fetch never returns (the test kills this process with SIGKILL mid-fetch).
 using System;
 using System.Collections.Concurrent;
@@ -34,6 +34,7 @@ var options = new ExpirableRuntimeOptions
 {
     NatsUrl = settings["nats"],
     Bucket = settings["bucket"],
+    KeyPrefix = settings.TryGetValue("prefix", out var prefix) ? prefix : "shared",
     LeaseDuration = TimeSpan.FromMilliseconds(Int("lease-ms", 2000)),
     NatsCallTimeout = TimeSpan.FromSeconds(2),
 };

@@ -34,8 +34,8 @@ internal sealed class ClusterNode : IAsyncDisposable
         return new ClusterNode(name, runtime, store, new NodeExpirables(runtime, upstream));
     }
 
-    /// <summary>The bucket key of an expirable of <see cref="NodeExpirables"/>.</summary>
-    public static string Key(string name) => "ExpirableStore.Cluster.Tests.Nodes.NodeExpirables." + name;
+    /// <summary>The bucket key of an expirable of <see cref="NodeExpirables"/> under the default key prefix (this application's name).</summary>
+    public static string Key(string name) => ClusterStoreOptions.ResolveKeyPrefix(null) + ".ExpirableStore.Cluster.Tests.Nodes.NodeExpirables." + name;
 
     /// <summary>Dies without releasing anything: the connection drops, leases stay until they lapse.</summary>
     public async Task KillAsync()

@@ -51,7 +51,7 @@ internal sealed class MultiNodeTests : MultiNodeTestBase
 
         // Once b's replica has seen the released lease (a caller of b arriving earlier would have
         // waited for a's fetch and got its failure), b's next access fetches again.
-        await WaitForReplicaAsync(b.Cluster, ClusterNode.Key("token"), s => s.Envelope is { Lease: null, Failure: not null });
+        await WaitForReplicaAsync(b.Cluster, ClusterNode.Key("token"), s => s.Envelope is { Lease: null, FailedLease: not null });
 
         Assert.That(await b.Expirables.Token.GetAsync(), Is.EqualTo("token-2"), "the next access, on any node, fetches again");
         Assert.That(await a.Expirables.Token.GetAsync(), Is.EqualTo("token-2").Or.EqualTo("token-3"));
@@ -131,7 +131,7 @@ internal sealed class MultiNodeTests : MultiNodeTestBase
         var (a, b) = await TwoNodesAsync();
         Assert.That(await a.Expirables.LocalToken.GetAsync(), Is.EqualTo("local_token-1"));
         Assert.That(await b.Expirables.LocalToken.GetAsync(), Is.EqualTo("local_token-2"));
-        Assert.That((await a.Cluster.Bucket.ReadAsync(ClusterNode.Key("local_token"), CancellationToken.None)).Revision, Is.Zero);
+        Assert.That((await (await RawBucketAsync()).ReadAsync(ClusterNode.Key("local_token"))).Revision, Is.Zero);
     }
 
     [Test]
@@ -183,7 +183,7 @@ internal sealed class MultiNodeTests : MultiNodeTestBase
         release.SetResult();
 
         Assert.That((await fetching.WaitAsync(TimeSpan.FromSeconds(10))).Value, Is.EqualTo("token-1"), "its caller still gets the value");
-        Assert.That((await a.Cluster.Bucket.ReadAsync(ClusterNode.Key("token"), CancellationToken.None)).Deleted, Is.True, "the bucket keeps the clear");
+        Assert.That((await (await RawBucketAsync()).ReadAsync(ClusterNode.Key("token"))).Deleted, Is.True, "the bucket keeps the clear");
         Upstream.Handler = null;
         Assert.That(await b.Expirables.Token.GetAsync(), Is.EqualTo("token-2"));
     }

@@ -16,13 +16,16 @@ internal sealed class MultiProcessTests : MultiNodeTestBase
 {
     private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>The node processes' key: they and this test's runtimes are different applications, so they name a shared prefix.</summary>
+    private const string Key = "shared.ExpirableStore.Cluster.NodeProcess.ProcessExpirables.token";
+
     [Test]
     public async Task Three_processes_with_300_callers_each_on_an_expired_value_fetch_exactly_once()
     {
         // An expired value is in the bucket: every caller of every process needs a fetch.
         var raw = await RawBucketAsync();
-        var key = "ExpirableStore.Cluster.NodeProcess.ProcessExpirables.token";
-        await raw.PutAsync(key, new ClusterEnvelopeCodec().Encode(key, new ClusterEnvelope { Data = Bytes("\"stale\""), ExpiresAt = DateTimeOffset.UtcNow.AddSeconds(-1) }), CancellationToken.None);
+        var key = Key;
+        await raw.PutAsync(key, Value("\"stale\"", DateTimeOffset.UtcNow.AddSeconds(-1)));
 
         var processes = Enumerable.Range(0, 3)
             .Select(_ => Track(NodeProcessRunner.Start("--nats", Server.Url, "--bucket", Bucket, "--callers", "300", "--fetch-ms", "200")))
@@ -53,11 +56,12 @@ internal sealed class MultiProcessTests : MultiNodeTestBase
 
         var options = NodeOptions(TimeProvider.System);
         options.LeaseDuration = lease;
+        options.KeyPrefix = "shared";
         var survivor = await StartNodeAsync("survivor", options);
 
         await holder.SendAsync("GO");
         await holder.WaitForLineAsync("FETCH ", ProcessTimeout);
-        var key = "ExpirableStore.Cluster.NodeProcess.ProcessExpirables.token";
+        var key = Key;
         await WaitForReplicaAsync(survivor.Cluster, key, s => s.Envelope?.Lease is not null);
 
         await holder.KillAsync();

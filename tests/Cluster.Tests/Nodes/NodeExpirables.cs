@@ -40,6 +40,12 @@ namespace ExpirableStore.Cluster.Tests.Nodes
                     refresh: global::ExpirableStore.RefreshMode.Lazy,
                     eagerBefore: null, timeout: null,
                     sourceFile: "Nodes.expirables", line: 4),
+                new global::ExpirableStore.ExpirableDefinition(
+                    name: "slow_token", memberName: "SlowToken", valueType: "string",
+                    scope: global::ExpirableStore.ExpirableScope.Cluster,
+                    refresh: global::ExpirableStore.RefreshMode.Lazy,
+                    eagerBefore: null, timeout: global::System.TimeSpan.FromMilliseconds(500),
+                    sourceFile: "Nodes.expirables", line: 5),
             };
 
         public NodeExpirables(global::ExpirableStore.ExpirableRuntime runtime, global::ExpirableStore.Cluster.Tests.Nodes.Upstream upstream)
@@ -57,6 +63,9 @@ namespace ExpirableStore.Cluster.Tests.Nodes
             this.FxRate = this.Create<decimal>(Definitions[3], global::ExpirableStore.Fetcher.For<decimal>(
                 (global::System.Threading.CancellationToken ct) => upstream.FetchRateAsync(ct)
             ));
+            this.SlowToken = this.Create<string>(Definitions[4], global::ExpirableStore.Fetcher.For<string>(
+                (global::System.Threading.CancellationToken ct) => upstream.FetchAsync("slow_token", ct)
+            ));
         }
 
         public global::ExpirableStore.Expirable<string> Token { get; }
@@ -66,5 +75,7 @@ namespace ExpirableStore.Cluster.Tests.Nodes
         public global::ExpirableStore.Expirable<string> LocalToken { get; }
 
         public global::ExpirableStore.Expirable<decimal> FxRate { get; }
+
+        public global::ExpirableStore.Expirable<string> SlowToken { get; }
     }
 }

@@ -27,18 +27,20 @@ internal sealed class SecurityTests : MultiNodeTestBase
         Assert.That(await b.Expirables.Token.GetAsync(), Is.EqualTo("token-1"));
         Assert.That(Upstream.Calls("token"), Is.EqualTo(1));
 
-        var raw = await a.Cluster.Bucket.ReadAsync(ClusterNode.Key("token"), CancellationToken.None);
-        var stored = Encoding.UTF8.GetString(raw.Data!);
+        var raw = await (await RawBucketAsync()).ReadAsync(ClusterNode.Key("token"));
+        var stored = raw.Text;
         Assert.That(stored, Does.Not.Contain("token-1"));
         Assert.That(stored, Does.Not.Contain(Convert.ToBase64String(Encoding.UTF8.GetBytes("\"token-1\""))));
         Assert.That(stored, Does.Contain("\"enc\":"));
 
-        // A node with another key cannot read it: malformed, logged, and it fetches for itself.
+        // A node with another key cannot read it: it fetches for itself, logs why, and leaves the value in the bucket.
         var wrong = NodeOptions();
         wrong.EncryptionKey = RandomNumberGenerator.GetBytes(32);
         var c = await StartNodeAsync("c", wrong);
         Assert.That(await c.Expirables.Token.GetAsync(), Is.EqualTo("token-2"));
-        Assert.That(Logs.Matching("does not decrypt").Any(), Is.True);
+        Assert.That(Logs.Matching("not among this process's keys").Any(), Is.True);
+        Assert.That((await (await RawBucketAsync()).ReadAsync(ClusterNode.Key("token"))).Text, Is.EqualTo(stored), "not evicted");
+        Assert.That(await b.Expirables.Token.GetAsync(), Is.EqualTo("token-1"));
     }
 
     [TestCase("garbage")]
@@ -55,7 +57,7 @@ internal sealed class SecurityTests : MultiNodeTestBase
             "wrong-schema" => Bytes("{\"value\":\"token-1\",\"expires\":\"tomorrow\"}"),
             _ => Bytes("{\"v\":1,\"data\":\"" + Convert.ToBase64String(new byte[400 * 1024]) + "\",\"exp\":null}"),
         };
-        await raw.PutAsync(ClusterNode.Key("token"), bad, CancellationToken.None);
+        await raw.PutAsync(ClusterNode.Key("token"), bad);
         await WaitForReplicaAsync(a.Cluster, ClusterNode.Key("token"), s => s.Kind == ReplicaKind.Malformed);
 
         Assert.That(await a.Expirables.Token.GetAsync(), Is.EqualTo("token-2"), "treated as absent: the next access fetches");

@@ -16,16 +16,16 @@ internal sealed class AuthenticationTests : ClusterTestBase
     public async Task User_and_password()
     {
         var server = Track(await NatsServerProcess.StartAsync(extraConfig: "authorization { user: app, password: s3cret }"));
-        await AssertConnectsAsync(Options(url: server.Url) with { Username = "app", Password = "s3cret" });
-        await AssertRejectedAsync(Options(url: server.Url) with { Username = "app", Password = "wrong" });
+        await AssertConnectsAsync(Options(url: server.Url, configure: o => (o.User, o.Password) = ("app", "s3cret")));
+        await AssertRejectedAsync(Options(url: server.Url, configure: o => (o.User, o.Password) = ("app", "wrong")));
     }
 
     [Test]
     public async Task Token()
     {
         var server = Track(await NatsServerProcess.StartAsync(extraConfig: "authorization { token: t0ken-abc }"));
-        await AssertConnectsAsync(Options(url: server.Url) with { Token = "t0ken-abc" });
-        await AssertRejectedAsync(Options(url: server.Url) with { Token = "nope" });
+        await AssertConnectsAsync(Options(url: server.Url, configure: o => o.Token = "t0ken-abc"));
+        await AssertRejectedAsync(Options(url: server.Url, configure: o => o.Token = "nope"));
     }
 
     [Test]
@@ -34,8 +34,8 @@ internal sealed class AuthenticationTests : ClusterTestBase
         using var user = KeyPair.CreatePair(PrefixByte.User);
         using var other = KeyPair.CreatePair(PrefixByte.User);
         var server = Track(await NatsServerProcess.StartAsync(extraConfig: $"authorization {{ users: [ {{ nkey: {user.GetPublicKey()} }} ] }}"));
-        await AssertConnectsAsync(Options(url: server.Url) with { NKeySeed = user.GetSeed() });
-        await AssertRejectedAsync(Options(url: server.Url) with { NKeySeed = other.GetSeed() });
+        await AssertConnectsAsync(Options(url: server.Url, configure: o => o.NKeySeed = user.GetSeed()));
+        await AssertRejectedAsync(Options(url: server.Url, configure: o => o.NKeySeed = other.GetSeed()));
     }
 
     private async Task AssertConnectsAsync(ClusterStoreOptions options)

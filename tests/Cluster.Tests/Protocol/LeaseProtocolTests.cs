@@ -30,7 +30,7 @@ internal sealed class LeaseProtocolTests : ClusterTestBase
             if (iteration % 2 == 1)
             {
                 // Half the rounds race on an update of an expired value, half on a create.
-                await stores[0].Bucket.PutAsync(key, stores[0].Codec.Encode(key, new ClusterEnvelope { Data = Bytes("old"), ExpiresAt = DateTimeOffset.UtcNow.AddSeconds(-1) }), CancellationToken.None);
+                await stores[0].Bucket.PutAsync(key, stores[0].Codec.Encode(key, Value("old", DateTimeOffset.UtcNow.AddSeconds(-1))), expectedRevision: null, CancellationToken.None);
                 foreach (var store in stores)
                 {
                     await WaitForReplicaAsync(store, key, s => s.Envelope?.HasValue == true);
@@ -88,16 +88,15 @@ internal sealed class LeaseProtocolTests : ClusterTestBase
         await fetchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         // Another process took the lease over and wrote a newer value.
-        var current = await raw.ReadAsync("k", CancellationToken.None);
-        var newer = await raw.CompareAndSetAsync("k", a.Codec.Encode("k", new ClusterEnvelope { Data = Bytes("newer"), ExpiresAt = null, FetchedBy = "b" }), current.Revision, CancellationToken.None);
+        var current = await raw.ReadAsync("k");
+        var newer = await raw.CompareAndSetAsync("k", a.Codec.Encode("k", Value("newer") with { FetchedBy = "b" }), current.Revision);
         Assert.That(newer, Is.Not.Null);
         releaseFetch.SetResult();
 
         var result = await fetching.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.That(result.Source, Is.EqualTo(ClusterFetchSource.FetchedHere));
-        Assert.That(result.Stored, Is.False, "fenced");
-        var read = await raw.ReadAsync("k", CancellationToken.None);
-        Assert.That(a.Codec.TryDecode("k", read.Data, out var envelope, out _) && Text(envelope.Data) == "newer", Is.True);
+        Assert.That(result.Source, Is.EqualTo(ClusterFetchSource.Bucket), "fenced: the holder's callers get the bucket's value, like everyone");
+        Assert.That(Text(result.Envelope!.Data), Is.EqualTo("newer"));
+        Assert.That(Text((await raw.ReadEnvelopeAsync("k"))?.Data), Is.EqualTo("newer"));
         await WaitForReplicaAsync(a, "k", s => Text(s.Envelope?.Data) == "newer");
     }
 
@@ -124,7 +123,7 @@ internal sealed class LeaseProtocolTests : ClusterTestBase
         Assert.That(result.Stored, Is.False);
         Assert.That(a.TryGetValue("k", out _), Is.False);
         Assert.That(b.TryGetValue("k", out _), Is.False);
-        Assert.That((await b.Bucket.ReadAsync("k", CancellationToken.None)).Deleted, Is.True);
+        Assert.That((await (await RawBucketAsync()).ReadAsync("k")).Deleted, Is.True);
     }
 
     [Test]
@@ -225,6 +224,7 @@ internal sealed class LeaseProtocolTests : ClusterTestBase
         }).AsTask();
         await WaitForReplicaAsync(b, "k", s => s.Envelope?.Lease is not null);
         var waiter = b.FetchAsync("k", TimeSpan.Zero, Fetcher(() => throw new AssertionException("must not fetch"))).AsTask();
+        await WaitUntilAsync(() => b.WaitingCalls == 1, "b waits for a's lease");
         releaseFetch.SetResult();
 
         var waited = await waiter.WaitAsync(TimeSpan.FromSeconds(10));
@@ -265,6 +265,27 @@ internal sealed class LeaseProtocolTests : ClusterTestBase
     }
 
     [Test]
+    public async Task An_eager_refresh_started_early_claims_over_the_value_it_holds_and_takes_any_newer_value_even_inside_its_window()
+    {
+        var a = await ConnectAsync(Options("a"));
+        var b = await ConnectAsync(Options("b"));
+        var first = await a.FetchAsync("k", TimeSpan.Zero, Fetcher(() => ClusterFetchOutcome.Success(Bytes("v1"), DateTimeOffset.UtcNow.AddMinutes(5))));
+        var v1 = first.ValueId!;
+        await WaitForReplicaAsync(b, "k", s => s.Envelope?.ValueId == v1);
+
+        // a's refresh starts before its window (the core jitters eager starts): v1 is still valid beyond the
+        // window, but it is the value a refreshes, so a claims and fetches. v2 lives shorter than the window.
+        var refreshed = await a.FetchAsync("k", TimeSpan.FromMinutes(1), Fetcher(() => ClusterFetchOutcome.Success(Bytes("v2"), DateTimeOffset.UtcNow.AddSeconds(30))), refreshing: v1);
+        Assert.That((refreshed.Source, refreshed.Stored), Is.EqualTo((ClusterFetchSource.FetchedHere, true)));
+        var v2 = refreshed.ValueId!;
+        await WaitForReplicaAsync(b, "k", s => s.Envelope?.ValueId == v2);
+
+        // b refreshes v1 too: v2 replaced it, and is taken although it is already inside the window.
+        var taken = await b.FetchAsync("k", TimeSpan.FromMinutes(1), Fetcher(() => throw new AssertionException("v1 was refreshed already")), refreshing: v1);
+        Assert.That((taken.Source, taken.Envelope!.ValueId), Is.EqualTo((ClusterFetchSource.Bucket, v2)));
+    }
+
+    [Test]
     public async Task A_value_too_large_to_share_is_returned_here_and_not_stored()
     {
         var a = await ConnectAsync(Options("a") with { MaxEnvelopeBytes = 1024 });
@@ -272,7 +293,7 @@ internal sealed class LeaseProtocolTests : ClusterTestBase
         Assert.That(result.Source, Is.EqualTo(ClusterFetchSource.FetchedHere));
         Assert.That(result.Stored, Is.False);
         Assert.That(result.Outcome!.Data, Has.Length.EqualTo(4096));
-        var read = await a.Bucket.ReadAsync("big", CancellationToken.None);
-        Assert.That(a.Codec.TryDecode("big", read.Data, out var envelope, out _) && envelope is { Lease: null, HasValue: false, Failure: null }, Is.True, "lease released, nothing stored, no failure for the waiters");
+        var envelope = await (await RawBucketAsync()).ReadEnvelopeAsync("big");
+        Assert.That(envelope, Is.Not.Null.And.Matches<ClusterEnvelope>(e => e is { Lease: null, HasValue: false, FailedLease: null }), "lease released, nothing stored, no failure for the waiters");
     }
 }

@@ -21,14 +21,14 @@ internal sealed class TlsTests : ClusterTestBase
         var (certFile, keyFile) = WriteSelfSignedCertificate(dir);
         var server = Track(await NatsServerProcess.StartAsync(extraConfig: $"tls {{ cert_file: \"{certFile}\", key_file: \"{keyFile}\" }}"));
 
-        var store = await ConnectAsync(Options(url: server.Url) with { TlsRequired = true, TlsCaFile = certFile });
+        var store = await ConnectAsync(Options(url: server.Url, configure: o => (o.UseTls, o.TlsCaFile) = (true, certFile)));
         var result = await store.FetchAsync("k", TimeSpan.Zero, Fetcher(() => ClusterFetchOutcome.Success(Bytes("v"), null)));
         Assert.That(result.Stored, Is.True);
 
         // Without trusting the server's certificate the connection is refused.
         var (otherCa, _) = WriteSelfSignedCertificate(Track(new TempDirectory(NatsServerProcess.NewTempDir("tls-other"))).Path);
         await Assert.CatchAsync<Exception>(async () =>
-            await ClusterStore.ConnectAsync(Options(url: server.Url) with { TlsRequired = true, TlsCaFile = otherCa, ConnectTimeout = TimeSpan.FromSeconds(5) }));
+            await ClusterStore.ConnectAsync(Options(url: server.Url, configure: o => (o.UseTls, o.TlsCaFile) = (true, otherCa)) with { ConnectTimeout = TimeSpan.FromSeconds(5) }));
     }
 
     private static (string CertFile, string KeyFile) WriteSelfSignedCertificate(string dir)

@@ -3,19 +3,26 @@ using System;
 namespace ExpirableStore.Internal.Cluster;
 
 /// <summary>
-/// What one key of the bucket holds: the current value (if any), who fetched it and when, and
-/// the refresh lease (if a process is fetching). A lease carries a duration, not a deadline:
-/// waiters measure its lapse on their own monotonic clock from the revision they observed, so
-/// no two processes need agreeing clocks.
+/// What one key of the bucket holds: the current value (if any) with who fetched it and when, the
+/// refresh lease (if a process is fetching), and the end of the last fetch when it failed. A lease
+/// carries a duration, not a deadline: processes measure its lapse on their own monotonic clock from
+/// the revision they observed, so no two processes need agreeing clocks.
 /// </summary>
+/// <remarks>
+/// Room for language version 2: a fetch's state goes beside <see cref="Data"/> in the encrypted
+/// payload, and every field of the header is authenticated with it (see <see cref="ClusterEnvelopeCodec"/>).
+/// </remarks>
 internal sealed record ClusterEnvelope
 {
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
-    /// <summary>The serialized value (plain bytes, already decrypted); null when the key holds only a lease or a failure.</summary>
+    /// <summary>Identifies the value (one fetch's result) across the claims and renewals that carry it along; null: no value.</summary>
+    public string? ValueId { get; init; }
+
+    /// <summary>The serialized value (plain bytes, already decrypted); null when there is none or it is unreadable here.</summary>
     public byte[]? Data { get; init; }
 
-    /// <summary>When the value expires; null with <see cref="Data"/> set: never.</summary>
+    /// <summary>When the value expires; null with a value: never.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
 
     public string? FetchedBy { get; init; }
@@ -24,19 +31,37 @@ internal sealed record ClusterEnvelope
 
     public ClusterLease? Lease { get; init; }
 
-    /// <summary>Set by a holder whose fetch failed when it released the lease, so that the processes waiting for that fetch get its outcome.</summary>
-    public string? Failure { get; init; }
+    /// <summary>With <see cref="Lease"/>: the holder's fetch timed out and still runs; callers get that failure at once.</summary>
+    public bool Abandoned { get; init; }
 
-    public bool HasValue => Data is not null;
+    /// <summary>The lease token whose fetch failed: the outcome of the processes that waited for that lease, nobody else's.</summary>
+    public string? FailedLease { get; init; }
 
-    /// <summary>True when the value may be handed to a caller at <paramref name="now"/>: present and not expired.</summary>
-    public bool IsValidAt(DateTimeOffset now) => Data is not null && (ExpiresAt is null || ExpiresAt.Value > now);
+    /// <summary>Why that fetch failed (encrypted with the value when encryption is on).</summary>
+    public string? Error { get; init; }
 
-    /// <summary>True when the value is valid and stays so past <paramref name="threshold"/>.</summary>
-    public bool IsFreshBeyond(DateTimeOffset threshold) => Data is not null && (ExpiresAt is null || ExpiresAt.Value > threshold);
+    /// <summary>
+    /// Set when this process cannot read the payload (encrypted with a key it does not have, a plain
+    /// value while it requires encryption, an encrypted schema-1 entry): the header (expiry, lease) is
+    /// honoured, the value is never served and never evicted while it claims to be valid.
+    /// </summary>
+    public string? Unreadable { get; init; }
+
+    public bool HasValue => ValueId is not null;
+
+    public bool IsReadable => Unreadable is null;
+
+    /// <summary>True when the value may be handed to a caller at <paramref name="now"/>: present, readable and not expired.</summary>
+    public bool IsValidAt(DateTimeOffset now) => Data is not null && IsReadable && (ExpiresAt is null || ExpiresAt.Value > now);
+
+    /// <summary>True when there is a value (readable or not) that claims to be valid past <paramref name="threshold"/>.</summary>
+    public bool ClaimsValidityBeyond(DateTimeOffset threshold) => HasValue && (ExpiresAt is null || ExpiresAt.Value > threshold);
+
+    /// <summary>This envelope without the end of an earlier fetch and without a lease: what a new claim or write starts from.</summary>
+    public ClusterEnvelope ValueOnly() => this with { Lease = null, Abandoned = false, FailedLease = null, Error = null };
 }
 
 /// <param name="Holder">The node that holds the lease (diagnostics).</param>
-/// <param name="Token">Unique per claim: tells a holder whether an entry it re-reads is still its own lease.</param>
+/// <param name="Token">Unique per claim: tells a holder whether an entry is still its own lease, and waiters whose fetch failed.</param>
 /// <param name="Duration">How long after observing this revision a waiter may take the lease over.</param>
 internal sealed record ClusterLease(string Holder, string Token, TimeSpan Duration);

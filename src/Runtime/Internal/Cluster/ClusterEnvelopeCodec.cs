@@ -1,58 +1,137 @@
 using System;
 using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
 using System.Text.Json;
 
 namespace ExpirableStore.Internal.Cluster;
 
 /// <summary>
-/// Encodes envelopes to the bucket's JSON and decodes them strictly. Anything that is not an
-/// envelope this version wrote (garbage bytes, another schema, an oversized entry, a value that
-/// does not decrypt) decodes as malformed with a reason that never contains the value; callers
-/// log the reason and treat the key as absent.
+/// Encodes envelopes to the bucket's JSON and decodes them strictly. An entry that is not an
+/// envelope (garbage, an unknown schema, an oversized entry, a payload that does not authenticate
+/// under a key this process has) decodes as malformed with a reason that never contains the value;
+/// callers log it and treat the key as absent. A well-formed envelope whose payload this process
+/// cannot read (another key, plain while encryption is required, encrypted schema 1) decodes as an
+/// unreadable envelope: its header is honoured, its value never served.
 /// </summary>
 /// <remarks>
-/// Format (schema 1): <c>{"v":1,"data":"base64","enc":"keyid","exp":unixMs|null,"by":"node",
-/// "at":unixMs,"lease":{"holder":"node","token":"t","ms":10000},"fail":"reason"}</c>; every member
-/// but <c>v</c> is optional.
+/// Schema 2: <c>{"v":2,"h":{header},"data":"base64","error":"text"}</c>, or encrypted
+/// <c>{"v":2,"h":{header},"enc":"keyid","box":"base64"}</c> where the box seals the payload records
+/// (value, error; the state of language version 2 goes here too) with the bucket key and the exact
+/// header bytes as associated data. Header: <c>"id"</c> (value id) and <c>"exp"</c> (Unix ms or null)
+/// when there is a value, <c>"by"</c>, <c>"at"</c>, <c>"lease":{"holder","token","ms"}</c>,
+/// <c>"abandoned":true</c>, <c>"failed":"lease token"</c>. Unknown members are skipped (a newer writer
+/// may add some; the schema number says when that is incompatible). Schema 1 (no header) is still read.
 /// </remarks>
 internal sealed class ClusterEnvelopeCodec
 {
-    /// <summary>256 KiB: values are small (tokens, keys, rates); nats-server's default maximum payload is 1 MB.</summary>
+    /// <summary>256 KiB: values are small (tokens, keys, rates). The server's own limits may be lower (see <see cref="ClusterStore"/>).</summary>
     public const int DefaultMaxEnvelopeBytes = 256 * 1024;
-    private const int MaxFailureLength = 1024;
+    private const int MaxErrorLength = 1024;
+    private const byte DataRecord = 1;
+    private const byte ErrorRecord = 2;
 
     private readonly ClusterValueProtector? _protector;
-    private readonly int _maxEnvelopeBytes;
 
     public ClusterEnvelopeCodec(ClusterValueProtector? protector = null, int maxEnvelopeBytes = DefaultMaxEnvelopeBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEnvelopeBytes, 64);
         _protector = protector;
-        _maxEnvelopeBytes = maxEnvelopeBytes;
+        MaxEnvelopeBytes = maxEnvelopeBytes;
     }
 
-    public int MaxEnvelopeBytes => _maxEnvelopeBytes;
+    /// <summary>The largest entry this process reads; larger ones are malformed.</summary>
+    public int MaxEnvelopeBytes { get; }
+
+    public bool Encrypts => _protector is not null;
 
     public byte[] Encode(string bucketKey, ClusterEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        var buffer = new ArrayBufferWriter<byte>(256 + (envelope.Data?.Length ?? 0) * 4 / 3);
+        if (!envelope.IsReadable)
+        {
+            throw new InvalidOperationException("An envelope this process cannot read is never written back.");
+        }
+
+        var header = EncodeHeader(envelope);
+        var error = envelope.Error is { Length: > MaxErrorLength } text ? text[..MaxErrorLength] : envelope.Error;
+        var buffer = new ArrayBufferWriter<byte>(header.Length + 64 + ((envelope.Data?.Length ?? 0) * 4 / 3));
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteNumber("v", ClusterEnvelope.SchemaVersion);
-            if (envelope.Data is { } data)
+            writer.WritePropertyName("h");
+            writer.WriteRawValue(header, skipInputValidation: true);
+            if (_protector is not null)
             {
-                if (_protector is not null)
-                {
-                    writer.WriteBase64String("data", _protector.Protect(bucketKey, data));
-                    writer.WriteString("enc", _protector.CurrentKeyId);
-                }
-                else
+                writer.WriteString("enc", _protector.CurrentKeyId);
+                writer.WriteBase64String("box", _protector.Seal(bucketKey, header, EncodeRecords(envelope.Data, error)));
+            }
+            else
+            {
+                if (envelope.Data is { } data)
                 {
                     writer.WriteBase64String("data", data);
                 }
 
+                if (error is not null)
+                {
+                    writer.WriteString("error", error);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Decodes; on failure <paramref name="malformedReason"/> says why, without any of the value.</summary>
+    public bool TryDecode(string bucketKey, ReadOnlySpan<byte> bytes, out ClusterEnvelope envelope, out string malformedReason)
+    {
+        envelope = null!;
+        if (bytes.Length == 0)
+        {
+            malformedReason = "empty entry";
+            return false;
+        }
+
+        if (bytes.Length > MaxEnvelopeBytes)
+        {
+            malformedReason = $"oversized entry ({bytes.Length} bytes, at most {MaxEnvelopeBytes})";
+            return false;
+        }
+
+        try
+        {
+            return TryDecodeJson(bucketKey, bytes, out envelope, out malformedReason);
+        }
+        catch (JsonException)
+        {
+            malformedReason = "not JSON";
+            return false;
+        }
+        catch (FormatException)
+        {
+            malformedReason = "invalid base64 or number";
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            malformedReason = "unexpected JSON token type";
+            return false;
+        }
+    }
+
+    private static byte[] EncodeHeader(ClusterEnvelope envelope)
+    {
+        var buffer = new ArrayBufferWriter<byte>(160);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            if (envelope.ValueId is { } id)
+            {
+                writer.WriteString("id", id);
                 if (envelope.ExpiresAt is { } expiresAt)
                 {
                     writer.WriteNumber("exp", expiresAt.ToUnixTimeMilliseconds());
@@ -80,60 +159,79 @@ internal sealed class ClusterEnvelopeCodec
                 writer.WriteString("token", lease.Token);
                 writer.WriteNumber("ms", (long)lease.Duration.TotalMilliseconds);
                 writer.WriteEndObject();
+                if (envelope.Abandoned)
+                {
+                    writer.WriteBoolean("abandoned", true);
+                }
             }
 
-            if (envelope.Failure is { } failure)
+            if (envelope.FailedLease is { } failed)
             {
-                writer.WriteString("fail", failure.Length <= MaxFailureLength ? failure : failure[..MaxFailureLength]);
+                writer.WriteString("failed", failed);
             }
 
             writer.WriteEndObject();
         }
 
-        if (buffer.WrittenCount > _maxEnvelopeBytes)
-        {
-            throw new InvalidOperationException(
-                $"The value of '{bucketKey}' is {buffer.WrittenCount} bytes in its envelope, more than the {_maxEnvelopeBytes} allowed.");
-        }
-
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Decodes; on failure <paramref name="malformedReason"/> says why, without any of the value.</summary>
-    public bool TryDecode(string bucketKey, ReadOnlySpan<byte> bytes, out ClusterEnvelope envelope, out string malformedReason)
+    private static byte[] EncodeRecords(byte[]? data, string? error)
     {
-        envelope = null!;
-        if (bytes.Length == 0)
+        var errorBytes = error is null ? null : Encoding.UTF8.GetBytes(error);
+        var output = new byte[(data is null ? 0 : 5 + data.Length) + (errorBytes is null ? 0 : 5 + errorBytes.Length)];
+        var position = 0;
+        Write(DataRecord, data);
+        Write(ErrorRecord, errorBytes);
+        return output;
+
+        void Write(byte tag, byte[]? value)
         {
-            malformedReason = "empty entry";
-            return false;
+            if (value is null)
+            {
+                return;
+            }
+
+            output[position] = tag;
+            BinaryPrimitives.WriteInt32BigEndian(output.AsSpan(position + 1), value.Length);
+            value.CopyTo(output, position + 5);
+            position += 5 + value.Length;
+        }
+    }
+
+    private static bool TryDecodeRecords(ReadOnlySpan<byte> records, out byte[]? data, out string? error)
+    {
+        data = null;
+        error = null;
+        while (records.Length > 0)
+        {
+            if (records.Length < 5)
+            {
+                return false;
+            }
+
+            var tag = records[0];
+            var length = BinaryPrimitives.ReadInt32BigEndian(records[1..]);
+            if (length < 0 || length > records.Length - 5)
+            {
+                return false;
+            }
+
+            var value = records.Slice(5, length);
+            switch (tag)
+            {
+                case DataRecord:
+                    data = value.ToArray();
+                    break;
+                case ErrorRecord:
+                    error = Encoding.UTF8.GetString(value);
+                    break;
+            }
+
+            records = records[(5 + length)..];
         }
 
-        if (bytes.Length > _maxEnvelopeBytes)
-        {
-            malformedReason = $"oversized entry ({bytes.Length} bytes, at most {_maxEnvelopeBytes})";
-            return false;
-        }
-
-        try
-        {
-            return TryDecodeJson(bucketKey, bytes, out envelope, out malformedReason);
-        }
-        catch (JsonException)
-        {
-            malformedReason = "not JSON";
-            return false;
-        }
-        catch (FormatException)
-        {
-            malformedReason = "invalid base64 or number";
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            malformedReason = "unexpected JSON token type";
-            return false;
-        }
+        return true;
     }
 
     private bool TryDecodeJson(string bucketKey, ReadOnlySpan<byte> bytes, out ClusterEnvelope envelope, out string malformedReason)
@@ -146,16 +244,9 @@ internal sealed class ClusterEnvelopeCodec
             return false;
         }
 
-        int? version = null;
-        byte[]? data = null;
-        string? keyId = null;
-        DateTimeOffset? expiresAt = null;
-        var hasExpiry = false;
-        string? by = null;
-        DateTimeOffset? at = null;
-        ClusterLease? lease = null;
-        string? failure = null;
-
+        var fields = new Fields();
+        ReadOnlySpan<byte> header = default;
+        var hasHeader = false;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             if (reader.TokenType != JsonTokenType.PropertyName)
@@ -169,43 +260,26 @@ internal sealed class ClusterEnvelopeCodec
             switch (name)
             {
                 case "v":
-                    version = reader.GetInt32();
+                    fields.Version = reader.GetInt32();
                     break;
-                case "data":
-                    data = reader.TokenType == JsonTokenType.Null ? null : reader.GetBytesFromBase64();
+                case "h" when reader.TokenType == JsonTokenType.StartObject:
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    header = bytes[start..(int)reader.BytesConsumed];
+                    hasHeader = true;
                     break;
-                case "enc":
-                    keyId = reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
+                case "box":
+                    fields.Box = reader.GetBytesFromBase64();
                     break;
-                case "exp":
-                    hasExpiry = true;
-                    expiresAt = reader.TokenType == JsonTokenType.Null ? null : FromUnixMs(reader.GetInt64());
+                case "error" or "fail":
+                    fields.Error = reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
                     break;
-                case "by":
-                    by = reader.GetString();
-                    break;
-                case "at":
-                    at = FromUnixMs(reader.GetInt64());
-                    break;
-                case "fail":
-                    failure = reader.GetString();
-                    break;
-                case "lease":
-                    if (reader.TokenType == JsonTokenType.Null)
+                default:
+                    if (!fields.TryRead(name, ref reader, out malformedReason))
                     {
-                        break;
-                    }
-
-                    if (!TryReadLease(ref reader, out lease))
-                    {
-                        malformedReason = "invalid lease";
                         return false;
                     }
 
-                    break;
-                default:
-                    // A newer writer may add members; the version number says when that is incompatible.
-                    reader.Skip();
                     break;
             }
         }
@@ -216,93 +290,123 @@ internal sealed class ClusterEnvelopeCodec
             return false;
         }
 
-        if (version != ClusterEnvelope.SchemaVersion)
+        switch (fields.Version)
         {
-            malformedReason = version is null ? "no schema version" : $"unsupported schema version {version}";
-            return false;
+            case ClusterEnvelope.SchemaVersion when hasHeader:
+                return TryDecodeSchema2(bucketKey, header, fields, out envelope, out malformedReason);
+            case ClusterEnvelope.SchemaVersion:
+                malformedReason = "no header";
+                return false;
+            case 1:
+                return TryDecodeSchema1(fields, out envelope, out malformedReason);
+            case null:
+                malformedReason = "no schema version";
+                return false;
+            default:
+                malformedReason = $"unsupported schema version {fields.Version}";
+                return false;
+        }
+    }
+
+    private bool TryDecodeSchema2(string bucketKey, ReadOnlySpan<byte> header, Fields outer, out ClusterEnvelope envelope, out string malformedReason)
+    {
+        envelope = null!;
+        var fields = new Fields();
+        var reader = new Utf8JsonReader(header, new JsonReaderOptions { MaxDepth = 3 });
+        reader.Read();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var name = reader.GetString();
+            reader.Read();
+            if (!fields.TryRead(name, ref reader, out malformedReason))
+            {
+                return false;
+            }
         }
 
-        if (data is not null && !hasExpiry)
+        if (fields.ValueId is not null && !fields.HasExpiry)
         {
             malformedReason = "value without expiry";
             return false;
         }
 
-        if (data is not null && keyId is not null)
+        var data = outer.Data;
+        var error = outer.Error;
+        string? unreadable = null;
+        if (outer.KeyId is { } keyId && outer.Box is { } box)
         {
             if (_protector is null)
             {
-                malformedReason = "encrypted value and no decryption key configured";
-                return false;
+                unreadable = $"encrypted with key {keyId} and this process has no encryption key";
             }
-
-            if (!_protector.TryUnprotect(bucketKey, keyId, data, out var plaintext))
+            else if (!_protector.HasKey(keyId))
             {
-                malformedReason = "encrypted value does not decrypt with the configured keys";
+                unreadable = $"encrypted with key {keyId}, which is not among this process's keys";
+            }
+            else if (!_protector.TryOpen(bucketKey, keyId, header, box, out var records) || !TryDecodeRecords(records, out data, out error))
+            {
+                malformedReason = "encrypted entry does not authenticate with the configured keys";
                 return false;
             }
-
-            data = plaintext;
         }
-        else if (data is not null && _protector is not null)
+        else if (outer.KeyId is not null || outer.Box is not null)
         {
-            // With encryption on, a plain value was not written by us (or was written before
-            // encryption was turned on): never trust it.
-            malformedReason = "unencrypted value while encryption is required";
+            malformedReason = "incomplete encrypted payload";
+            return false;
+        }
+        else if (_protector is not null)
+        {
+            // Not written by a process with our keys: never trusted, but not evicted either.
+            unreadable = "not encrypted, and this process requires encryption";
+            data = null;
+            error = null;
+        }
+
+        if (unreadable is null && (fields.ValueId is null) != (data is null))
+        {
+            malformedReason = fields.ValueId is null ? "data without a value id" : "value id without data";
             return false;
         }
 
-        envelope = new ClusterEnvelope
-        {
-            Data = data,
-            ExpiresAt = data is null ? null : expiresAt,
-            FetchedBy = by,
-            FetchedAt = at,
-            Lease = lease,
-            Failure = failure,
-        };
+        envelope = fields.ToEnvelope() with { Data = unreadable is null ? data : null, Error = unreadable is null ? error : null, Unreadable = unreadable };
         malformedReason = string.Empty;
         return true;
     }
 
-    private static bool TryReadLease(ref Utf8JsonReader reader, out ClusterLease? lease)
+    private bool TryDecodeSchema1(Fields fields, out ClusterEnvelope envelope, out string malformedReason)
     {
-        lease = null;
-        if (reader.TokenType != JsonTokenType.StartObject)
+        envelope = null!;
+        if (fields.Data is not null && !fields.HasExpiry)
         {
+            malformedReason = "value without expiry";
             return false;
         }
 
-        string? holder = null;
-        string? token = null;
-        long? ms = null;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        string? unreadable = null;
+        if (fields.Data is not null && fields.KeyId is not null)
         {
-            var name = reader.GetString();
-            reader.Read();
-            switch (name)
-            {
-                case "holder":
-                    holder = reader.GetString();
-                    break;
-                case "token":
-                    token = reader.GetString();
-                    break;
-                case "ms":
-                    ms = reader.GetInt64();
-                    break;
-                default:
-                    reader.Skip();
-                    break;
-            }
+            // Schema 1 did not authenticate the expiry: an encrypted schema-1 value is honoured, never served.
+            unreadable = "encrypted schema-1 entry (its expiry is not authenticated)";
+        }
+        else if (fields.Data is not null && _protector is not null)
+        {
+            unreadable = "not encrypted, and this process requires encryption";
         }
 
-        if (holder is null || token is null || ms is null || ms <= 0 || ms > (long)TimeSpan.FromDays(1).TotalMilliseconds)
-        {
-            return false;
-        }
+        var valueId = fields.Data is null ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"v1/{fields.By}/{fields.At?.ToUnixTimeMilliseconds()}/{fields.ExpiresAt?.ToUnixTimeMilliseconds()}");
 
-        lease = new ClusterLease(holder, token, TimeSpan.FromMilliseconds(ms.Value));
+        // A schema-1 failure carries no lease token: nobody takes it as their outcome; the next call fetches.
+        envelope = new ClusterEnvelope
+        {
+            ValueId = valueId,
+            Data = unreadable is null ? fields.Data : null,
+            ExpiresAt = fields.Data is null ? null : fields.ExpiresAt,
+            FetchedBy = fields.By,
+            FetchedAt = fields.At,
+            Lease = fields.Lease,
+            Unreadable = unreadable,
+        };
+        malformedReason = string.Empty;
         return true;
     }
 
@@ -314,5 +418,139 @@ internal sealed class ClusterEnvelopeCodec
         }
 
         return DateTimeOffset.FromUnixTimeMilliseconds(ms);
+    }
+
+    /// <summary>The members of a header (schema 2) or of a whole schema-1 envelope.</summary>
+    private sealed class Fields
+    {
+        public int? Version { get; set; }
+
+        public string? ValueId { get; private set; }
+
+        public byte[]? Data { get; private set; }
+
+        public string? KeyId { get; private set; }
+
+        public byte[]? Box { get; set; }
+
+        public string? Error { get; set; }
+
+        public DateTimeOffset? ExpiresAt { get; private set; }
+
+        public bool HasExpiry { get; private set; }
+
+        public string? By { get; private set; }
+
+        public DateTimeOffset? At { get; private set; }
+
+        public ClusterLease? Lease { get; private set; }
+
+        public bool Abandoned { get; private set; }
+
+        public string? FailedLease { get; private set; }
+
+        public bool TryRead(string? name, ref Utf8JsonReader reader, out string malformedReason)
+        {
+            malformedReason = string.Empty;
+            switch (name)
+            {
+                case "id":
+                    ValueId = reader.GetString();
+                    break;
+                case "data":
+                    Data = reader.TokenType == JsonTokenType.Null ? null : reader.GetBytesFromBase64();
+                    break;
+                case "enc":
+                    KeyId = reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
+                    break;
+                case "exp":
+                    HasExpiry = true;
+                    ExpiresAt = reader.TokenType == JsonTokenType.Null ? null : FromUnixMs(reader.GetInt64());
+                    break;
+                case "by":
+                    By = reader.GetString();
+                    break;
+                case "at":
+                    At = FromUnixMs(reader.GetInt64());
+                    break;
+                case "abandoned":
+                    Abandoned = reader.GetBoolean();
+                    break;
+                case "failed":
+                    FailedLease = reader.GetString();
+                    break;
+                case "lease":
+                    if (reader.TokenType == JsonTokenType.Null)
+                    {
+                        break;
+                    }
+
+                    if (!TryReadLease(ref reader, out var lease))
+                    {
+                        malformedReason = "invalid lease";
+                        return false;
+                    }
+
+                    Lease = lease;
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+
+            return true;
+        }
+
+        public ClusterEnvelope ToEnvelope() => new()
+        {
+            ValueId = ValueId,
+            ExpiresAt = ValueId is null ? null : ExpiresAt,
+            FetchedBy = By,
+            FetchedAt = At,
+            Lease = Lease,
+            Abandoned = Lease is not null && Abandoned,
+            FailedLease = FailedLease,
+        };
+
+        private static bool TryReadLease(ref Utf8JsonReader reader, out ClusterLease? lease)
+        {
+            lease = null;
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            string? holder = null;
+            string? token = null;
+            long? ms = null;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                switch (name)
+                {
+                    case "holder":
+                        holder = reader.GetString();
+                        break;
+                    case "token":
+                        token = reader.GetString();
+                        break;
+                    case "ms":
+                        ms = reader.GetInt64();
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+
+            if (holder is null || token is null || ms is null || ms <= 0 || ms > (long)ClusterStoreOptions.MaxLeaseDuration.TotalMilliseconds)
+            {
+                return false;
+            }
+
+            lease = new ClusterLease(holder, token, TimeSpan.FromMilliseconds(ms.Value));
+            return true;
+        }
     }
 }

@@ -1,38 +1,40 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NATS.Client.Core;
 
 namespace ExpirableStore.Internal.Cluster;
 
-/// <summary>Everything the NATS cluster store needs; built from the public runtime options.</summary>
+/// <summary>
+/// Everything the cluster protocol needs, derived once from the public <see cref="ExpirableRuntimeOptions"/>
+/// (<see cref="From"/>), which are validated once, here (<see cref="Validate"/>). Tests of the protocol set
+/// the tuning members directly.
+/// </summary>
 internal sealed record ClusterStoreOptions
 {
-    public required string Url { get; init; }
+    /// <summary>The longest lease a reader accepts (and <see cref="ExpirableRuntimeOptions.LeaseDuration"/> may be).</summary>
+    public static readonly TimeSpan MaxLeaseDuration = TimeSpan.FromDays(1);
 
-    // A record prints every property; these hold secrets (password, token, NKey seed, encryption key).
-    private bool PrintMembers(System.Text.StringBuilder builder)
-    {
-        builder.Append("Url = ").Append(ClusterBucket.RedactUrl(Url)).Append(", Bucket = ").Append(Bucket)
-               .Append(", Replicas = ").Append(Replicas);
-        return true;
-    }
+    /// <summary>The shortest lease: a renewal (every third of it) must be able to cross the network.</summary>
+    public static readonly TimeSpan MinLeaseDuration = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>The longest deadline of a NATS call (a CancellationTokenSource cannot wait longer than ~49 days anyway).</summary>
+    public static readonly TimeSpan MaxCallTimeout = TimeSpan.FromDays(1);
+
+    /// <summary>The NATS connection: URL(s), credentials, TLS, deadlines, reconnect policy.</summary>
+    public required NatsOpts Connection { get; init; }
 
     public string Bucket { get; init; } = "expirables";
 
-    /// <summary>JetStream replicas of the bucket (1 on a single server, 3 on a 3-server cluster).</summary>
+    /// <summary>Replicas of the bucket when this process creates it (an existing bucket is never changed).</summary>
     public int Replicas { get; init; } = 1;
 
-    /// <summary>Watch only keys under this prefix (<c>prefix.&gt;</c>); null watches the whole bucket.</summary>
-    public string? KeyPrefix { get; init; }
-
-    /// <summary>
-    /// Confirm every won claim with a second compare-and-set on its own revision. nats-server before
-    /// 2.9.21 does not serialize the expected-revision check of concurrent writes to a replicated
-    /// stream (nats-server#4320), so several claims can "win" at once; only the latest of them can
-    /// confirm. Null (default): confirm when <see cref="Replicas"/> &gt; 1.
-    /// </summary>
-    public bool? ConfirmClaims { get; init; }
+    /// <summary>Every key of this process starts with <c>prefix.</c> and the watcher filters <c>prefix.&gt;</c>; empty: the whole bucket.</summary>
+    public string KeyPrefix { get; init; } = string.Empty;
 
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
 
@@ -41,55 +43,140 @@ internal sealed record ClusterStoreOptions
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Watcher idle heartbeat: a watcher that hears nothing for twice this long recreates its consumer (resync after a server restart).</summary>
+    /// <summary>Idle heartbeat of the watcher's consumer: three times this without any message (a late heartbeat is no reason) and the watcher checks the stream and resumes.</summary>
     public TimeSpan WatcherIdleHeartbeat { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>True (default): while NATS is unreachable a needed fetch runs in this process; false: it fails.</summary>
-    public bool FetchLocallyWhenDisconnected { get; init; } = true;
+    /// <summary>How long a fetch needed right after a disconnect waits for the client to reconnect (a failover takes a fraction of a second).</summary>
+    public TimeSpan ReconnectGrace { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Names this process in leases and in <c>fetchedBy</c>; default host/pid/random.</summary>
-    public string? NodeName { get; init; }
+    /// <summary>True (default): when the cluster cannot coordinate, a needed fetch runs in this process; false: it fails.</summary>
+    public bool FetchLocallyWhenUnreachable { get; init; } = true;
 
-    public string? Username { get; init; }
+    /// <summary>Names this process in leases and in <c>by</c>.</summary>
+    public string NodeName { get; init; } = DefaultNodeName();
 
-    public string? Password { get; init; }
-
-    public string? Token { get; init; }
-
-    /// <summary>An NKey seed (<c>SU...</c>).</summary>
-    public string? NKeySeed { get; init; }
-
-    public string? NKeyFile { get; init; }
-
-    public string? CredsFile { get; init; }
-
-    public bool TlsRequired { get; init; }
-
-    public string? TlsCaFile { get; init; }
-
-    public string? TlsCertFile { get; init; }
-
-    public string? TlsKeyFile { get; init; }
-
-    public bool TlsInsecureSkipVerify { get; init; }
-
-    /// <summary>AES-GCM keys (16, 24 or 32 bytes): the first encrypts, all decrypt. Null: values are stored unencrypted.</summary>
-    public IReadOnlyList<byte[]>? EncryptionKeys { get; init; }
+    /// <summary>AES-GCM keys: the first seals, all open. Empty: values are stored unencrypted.</summary>
+    public IReadOnlyList<byte[]> EncryptionKeys { get; init; } = [];
 
     public int MaxEnvelopeBytes { get; init; } = ClusterEnvelopeCodec.DefaultMaxEnvelopeBytes;
 
+    /// <summary>
+    /// Whether every compare-and-set carries a message id made of its key and expected revision, so that the
+    /// server stores at most one write per revision (see <see cref="ClusterBucket.DeduplicatesCas"/>). Null
+    /// (default): exactly when the bucket has more than one replica and the connected server predates 2.9.21
+    /// (nats-server#4320); later servers serialize expected-revision checks themselves.
+    /// </summary>
+    public bool? DeduplicateCas { get; init; }
+
+    /// <summary>How long disposal waits for a fetch that timed out to end, so that its holder can write or release (real clock).</summary>
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(5);
+
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
+    /// <summary>The clock of value expiry and of lease lapses (the runtime's). Network deadlines use the real clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>A holder renews its lease every third of it: a renewal that fails can be retried twice before the lease lapses.</summary>
+    public TimeSpan RenewInterval => LeaseDuration / 3;
+
+    /// <summary>How long a fetch keeps retrying while JetStream does not answer (a leader election) before it treats the cluster as unreachable.</summary>
+    public TimeSpan UnavailableBudget => LeaseDuration;
+
+    /// <summary>The URL(s) without credentials, for messages.</summary>
+    public string DisplayUrl => ClusterBucket.RedactUrl(Connection.Url);
+
+    /// <summary>Builds the protocol's options from validated runtime options.</summary>
+    public static ClusterStoreOptions From(ExpirableRuntimeOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var url = options.NatsUrl ?? throw new ArgumentException("NatsUrl is required for the NATS store.", nameof(options));
+        var nodeName = DefaultNodeName();
+        var callTimeout = options.NatsCallTimeout;
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        List<byte[]> keys = [];
+        if (options.EncryptionKey is { } current)
+        {
+            keys.Add(current);
+            keys.AddRange(options.PreviousEncryptionKeys ?? []);
+        }
+
+        return new ClusterStoreOptions
+        {
+            Connection = ClusterBucket.BuildNatsOpts(options, url, "expirables " + nodeName, loggerFactory),
+            Bucket = options.Bucket,
+            Replicas = options.Replicas,
+            KeyPrefix = ResolveKeyPrefix(options.KeyPrefix),
+            LeaseDuration = options.LeaseDuration,
+            CallTimeout = callTimeout,
+            ConnectTimeout = callTimeout * 2 > TimeSpan.FromSeconds(10) ? callTimeout * 2 : TimeSpan.FromSeconds(10),
+            FetchLocallyWhenUnreachable = options.WhenClusterUnreachable == ClusterUnreachableFetchMode.FetchLocally,
+            NodeName = nodeName,
+            EncryptionKeys = keys,
+            ShutdownGrace = options.DisposeGracePeriod,
+            LoggerFactory = loggerFactory,
+            TimeProvider = time ?? options.TimeProvider,
+        };
+    }
+
+    /// <summary>The one validation of the cluster options (called by <see cref="ExpirableRuntimeOptions"/>).</summary>
+    public static void Validate(ExpirableRuntimeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(options.Bucket, nameof(options.Bucket));
+        if (!options.Bucket.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw new ArgumentException($"Bucket '{options.Bucket}' may contain only ASCII letters, digits, '-' and '_'.", nameof(options));
+        }
+
+        if (options.LeaseDuration < MinLeaseDuration || options.LeaseDuration > MaxLeaseDuration)
+        {
+            throw new ArgumentException($"LeaseDuration must be between {MinLeaseDuration.TotalMilliseconds} ms and {MaxLeaseDuration.TotalDays} day; it is {options.LeaseDuration}.", nameof(options));
+        }
+
+        if (options.NatsCallTimeout <= TimeSpan.Zero || options.NatsCallTimeout > MaxCallTimeout)
+        {
+            throw new ArgumentException($"NatsCallTimeout must be positive and at most {MaxCallTimeout.TotalDays} day; it is {options.NatsCallTimeout}.", nameof(options));
+        }
+
+        if (options.Replicas is < 1 or > 5)
+        {
+            throw new ArgumentException($"Replicas must be between 1 and 5 (JetStream's limit); it is {options.Replicas}.", nameof(options));
+        }
+
+        if (options.EncryptionKey is { } key && !ClusterValueProtector.IsValidKeyLength(key))
+        {
+            throw new ArgumentException("EncryptionKey must be 16, 24 or 32 bytes.", nameof(options));
+        }
+
+        if (options.PreviousEncryptionKeys is { Count: > 0 } previous)
+        {
+            if (options.EncryptionKey is null)
+            {
+                throw new ArgumentException("PreviousEncryptionKeys need an EncryptionKey: the current key encrypts, the previous ones only decrypt.", nameof(options));
+            }
+
+            foreach (var old in previous)
+            {
+                if (!ClusterValueProtector.IsValidKeyLength(old))
+                {
+                    throw new ArgumentException("Every one of PreviousEncryptionKeys must be 16, 24 or 32 bytes.", nameof(options));
+                }
+            }
+        }
+
+        if (options.KeyPrefix is { Length: > 0 } prefix && (prefix[0] == '.' || prefix[^1] == '.' || prefix.Contains("..", StringComparison.Ordinal)))
+        {
+            throw new ArgumentException($"KeyPrefix '{prefix}' must not start or end with '.' nor contain an empty token ('..').", nameof(options));
+        }
+    }
+
     /// <summary>
-    /// How long a fetch needed right after a disconnect waits for the client to reconnect (a failover
-    /// to another server of the cluster takes a fraction of a second) before it falls back.
+    /// The prefix of every key: the option when set ("" for none), else the application's own name,
+    /// the entry assembly's name (what ASP.NET Core's <c>IHostEnvironment.ApplicationName</c> defaults to).
     /// </summary>
-    public TimeSpan ReconnectGrace { get; init; } = TimeSpan.FromSeconds(1);
+    public static string ResolveKeyPrefix(string? option) =>
+        NatsExpirableStore.EscapeKey(option ?? Assembly.GetEntryAssembly()?.GetName().Name ?? "expirables");
 
-    /// <summary>Reconnect backoff bounds (short: a restarted server should be used again within seconds).</summary>
-    public TimeSpan ReconnectWaitMin { get; init; } = TimeSpan.FromMilliseconds(250);
-
-    public TimeSpan ReconnectWaitMax { get; init; } = TimeSpan.FromSeconds(2);
+    private static string DefaultNodeName() =>
+        $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
 }

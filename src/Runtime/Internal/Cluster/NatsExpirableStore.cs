@@ -6,31 +6,33 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ExpirableStore.Internal.Cluster;
 
 /// <summary>
 /// The store of scope cluster when <see cref="ExpirableRuntimeOptions.NatsUrl"/> is set: adapts the
 /// byte-level <see cref="ClusterStore"/> protocol to typed slots. Values are serialized with
-/// <see cref="ExpirableRuntimeOptions.ValueSerializer"/>; the watcher pushes every change into the
-/// slots (so other processes' eager timers re-arm from the values they receive).
+/// <see cref="ExpirableRuntimeOptions.ValueSerializer"/>; the watcher pushes every change into the slots
+/// (so other processes' eager timers re-arm from the values they receive). The one home of a fetch that
+/// runs without coordination: the store did not start, the cluster is unreachable, or the bucket holds a
+/// value this process cannot read.
 /// </summary>
 internal sealed class NatsExpirableStore : IExpirableStore
 {
-    private readonly ExpirableRuntime _runtime;
     private readonly IExpirableValueSerializer _serializer;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Binding> _bindings = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource<ClusterStore?> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ClusterStore? _store;
+    private Exception? _startFailure;
 
-    public NatsExpirableStore(ExpirableRuntime runtime)
+    public NatsExpirableStore(ClusterStoreOptions options, IExpirableValueSerializer serializer)
     {
-        ArgumentNullException.ThrowIfNull(runtime);
-        _runtime = runtime;
-        _serializer = runtime.Options.ValueSerializer;
-        Options = MapOptions(runtime.Options, runtime.TimeProvider);
-        _logger = Options.LoggerFactory.CreateLogger("ExpirableStore.Cluster");
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(serializer);
+        Options = options;
+        _serializer = serializer;
+        _logger = options.LoggerFactory.CreateLogger("ExpirableStore.Cluster");
     }
 
     public ClusterStoreOptions Options { get; }
@@ -38,38 +40,10 @@ internal sealed class NatsExpirableStore : IExpirableStore
     /// <summary>The protocol underneath (tests and diagnostics); null until started.</summary>
     public ClusterStore? Cluster => Volatile.Read(ref _store);
 
-    public static ClusterStoreOptions MapOptions(ExpirableRuntimeOptions options, TimeProvider time)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return new ClusterStoreOptions
-        {
-            Url = options.NatsUrl ?? throw new ArgumentException("NatsUrl is required for the NATS store.", nameof(options)),
-            Bucket = options.Bucket,
-            Replicas = options.Replicas,
-            LeaseDuration = options.LeaseDuration,
-            CallTimeout = options.NatsCallTimeout,
-            ConnectTimeout = options.NatsCallTimeout * 2 > TimeSpan.FromSeconds(10) ? options.NatsCallTimeout * 2 : TimeSpan.FromSeconds(10),
-            FetchLocallyWhenDisconnected = options.WhenClusterUnreachable == ClusterUnreachableFetchMode.FetchLocally,
-            Username = options.User,
-            Password = options.Password,
-            Token = options.Token,
-            NKeySeed = options.NKeySeed,
-            CredsFile = options.CredentialsFile,
-            TlsRequired = options.UseTls || options.NatsUrl.StartsWith("tls://", StringComparison.OrdinalIgnoreCase),
-            TlsCaFile = options.TlsCaFile,
-            TlsCertFile = options.TlsCertFile,
-            TlsKeyFile = options.TlsKeyFile,
-            EncryptionKeys = options.EncryptionKey is { } key ? [key] : null,
-            LoggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance,
-            TimeProvider = time,
-        };
-    }
-
     /// <summary>
-    /// The bucket key of an expirable: its <c>"&lt;moduleName&gt;.&lt;name&gt;"</c> with every character
-    /// NATS does not allow in a key (anything but letters, digits and <c>-/_.</c>) written as <c>=XXXX</c>.
+    /// Writes every character NATS does not allow in a key (anything but ASCII letters, digits and <c>-/_.</c>) as <c>=XXXX</c>.
     /// </summary>
-    public static string BucketKey(string key)
+    public static string EscapeKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
         if (key.All(IsAllowed))
@@ -95,9 +69,23 @@ internal sealed class NatsExpirableStore : IExpirableStore
         static bool IsAllowed(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '-' or '/' or '_' or '.';
     }
 
+    /// <summary>The bucket key of an expirable: <c>&lt;prefix&gt;.&lt;moduleName&gt;.&lt;name&gt;</c>, escaped (<see cref="EscapeKey"/>).</summary>
+    public string BucketKey(string slotKey) => Options.KeyPrefix.Length == 0 ? EscapeKey(slotKey) : Options.KeyPrefix + "." + EscapeKey(slotKey);
+
     public async ValueTask StartAsync(CancellationToken cancellationToken)
     {
-        var store = await ClusterStore.ConnectAsync(Options, cancellationToken).ConfigureAwait(false);
+        ClusterStore store;
+        try
+        {
+            store = await ClusterStore.ConnectAsync(Options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _startFailure = ex;
+            _started.TrySetResult(null);
+            throw;
+        }
+
         store.Replicas.Changed += OnReplicaChanged;
         Volatile.Write(ref _store, store);
 
@@ -106,6 +94,8 @@ internal sealed class NatsExpirableStore : IExpirableStore
         {
             binding.Push(store.Replicas.Get(binding.BucketKey));
         }
+
+        _started.TrySetResult(store);
     }
 
     public void Attach<T>(IExpirableSlot<T> slot)
@@ -119,66 +109,52 @@ internal sealed class NatsExpirableStore : IExpirableStore
         }
     }
 
+    public void Detach(IExpirableSlot slot)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        var key = BucketKey(slot.Key);
+        if (_bindings.TryGetValue(key, out var binding) && binding.IsFor(slot))
+        {
+            _bindings.TryRemove(new KeyValuePair<string, Binding>(key, binding));
+        }
+    }
+
     public async ValueTask<StoreFetch<T>> RefreshAsync<T>(IExpirableSlot<T> slot, RefreshReason reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(slot);
-        var store = Cluster ?? throw new InvalidOperationException("The NATS store has not started.");
+        var store = await _started.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (store is null || Volatile.Read(ref _store) is null)
+        {
+            return await FetchUncoordinatedAsync(slot, $"the cluster store did not start ({_startFailure?.Message ?? "disposed"})", byMode: true, cancellationToken).ConfigureAwait(false);
+        }
+
         var key = BucketKey(slot.Key);
-        var refreshAhead = reason == RefreshReason.Eager ? slot.Definition.EagerBefore ?? TimeSpan.Zero : TimeSpan.Zero;
-        var result = await store.FetchAsync(
-            key,
-            refreshAhead,
-            async ct =>
-            {
-                var run = await slot.InvokeFetcherAsync(ct).ConfigureAwait(false);
-                var fetched = run.Outcome;
-                if (!fetched.IsOk)
-                {
-                    return ClusterFetchOutcome.Failed(fetched.Error ?? "the fetch failed", run);
-                }
+        var eager = reason == RefreshReason.Eager;
+        var refreshAhead = eager ? slot.Definition.EagerBefore ?? TimeSpan.Zero : TimeSpan.Zero;
+        _bindings.TryGetValue(key, out var binding);
 
-                byte[] data;
-                try
-                {
-                    data = _serializer.Serialize(fetched.Value);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    // This process's callers still get the value; it is just not shared.
-                    return ClusterFetchOutcome.Failed($"the value of '{slot.Key}' could not be serialized ({ex.GetType().Name})", run);
-                }
-
-                return ClusterFetchOutcome.Success(data, fetched.ExpiresAt, run);
-            },
-            cancellationToken).ConfigureAwait(false);
-
+        // An eager refresh knows which bucket value it replaces: it may start early (the core jitters it).
+        var refreshing = eager ? binding?.HeldValueId : null;
+        var result = await store.FetchAsync(key, refreshAhead, ct => FetchForBucketAsync(slot, ct), refreshing, cancellationToken).ConfigureAwait(false);
         switch (result.Source)
         {
             case ClusterFetchSource.FetchedHere:
+                // A fetch that timed out and still runs is the store's: it writes the late value or releases.
                 var run = (FetcherRun<T>)result.Outcome!.State!;
-                object? origin = null;
-                if (result.Stored && _bindings.TryGetValue(key, out var own))
-                {
-                    var stored = store.Replicas.Get(key).Envelope;
-                    own.MarkApplied(stored);
-                    origin = Binding.Identity(stored);
-                }
-
-                return new StoreFetch<T>(run.Outcome, origin, run.StillRunning);
+                binding?.NoteHeld(run.Outcome.IsOk ? result.ValueId : refreshing);
+                return new StoreFetch<T>(run.Outcome, result.ValueId);
             case ClusterFetchSource.Bucket:
                 if (TryDeserialize(slot, result.Envelope!, out Fetched<T> fromBucket))
                 {
-                    if (_bindings.TryGetValue(key, out var binding))
-                    {
-                        binding.MarkApplied(result.Envelope);
-                    }
-
-                    return new StoreFetch<T>(fromBucket, Binding.Identity(result.Envelope));
+                    binding?.NoteHeld(result.Envelope!.ValueId);
+                    return new StoreFetch<T>(fromBucket, result.Envelope!.ValueId);
                 }
 
-                // Unreadable as T (e.g. the type changed in a new release): fetch here, uncoordinated.
-                var local = await slot.InvokeFetcherAsync(cancellationToken).ConfigureAwait(false);
-                return new StoreFetch<T>(local.Outcome, Origin: null, local.StillRunning);
+                return await FetchUncoordinatedAsync(slot, $"the bucket's value cannot be read as {typeof(T).Name}", byMode: false, cancellationToken).ConfigureAwait(false);
+            case ClusterFetchSource.Unreadable:
+                return await FetchUncoordinatedAsync(slot, $"the bucket's value is unreadable here ({result.Failure}); it is not evicted", byMode: false, cancellationToken).ConfigureAwait(false);
+            case ClusterFetchSource.Unreachable:
+                return await FetchUncoordinatedAsync(slot, result.Failure ?? "the cluster cannot coordinate", byMode: true, cancellationToken).ConfigureAwait(false);
             default:
                 return new StoreFetch<T>(Fetched.Failed<T>(result.Failure ?? "the cluster fetch failed"));
         }
@@ -201,8 +177,23 @@ internal sealed class NatsExpirableStore : IExpirableStore
 
     public async ValueTask<bool> InvalidateAsync(IExpirableSlot slot, object? origin, CancellationToken cancellationToken)
     {
-        await ClearAsync(slot, cancellationToken).ConfigureAwait(false);
-        return true;
+        ArgumentNullException.ThrowIfNull(slot);
+
+        // A value that was never the bucket's (fetched without coordination) has no shared copy to compare.
+        if (origin is not string valueId || Cluster is not { } store)
+        {
+            return true;
+        }
+
+        var key = BucketKey(slot.Key);
+        store.Reject(key, valueId); // before any await: a refresh racing this call must not take the rejected value
+        var removed = await store.InvalidateAsync(key, valueId, cancellationToken).ConfigureAwait(false);
+        if (removed && _bindings.TryGetValue(key, out var binding))
+        {
+            binding.MarkRemoved();
+        }
+
+        return removed;
     }
 
     public async ValueTask ClearAllAsync(string keyPrefix, IReadOnlyList<IExpirableSlot> slots, CancellationToken cancellationToken)
@@ -225,6 +216,7 @@ internal sealed class NatsExpirableStore : IExpirableStore
 
     public async ValueTask DisposeAsync()
     {
+        _started.TrySetResult(null);
         if (Interlocked.Exchange(ref _store, null) is { } store)
         {
             store.Replicas.Changed -= OnReplicaChanged;
@@ -240,6 +232,57 @@ internal sealed class NatsExpirableStore : IExpirableStore
             store.Replicas.Changed -= OnReplicaChanged;
             await store.AbandonAsync().ConfigureAwait(false);
         }
+    }
+
+    private static async Task<ClusterFetchOutcome> LateForBucketAsync<T>(NatsExpirableStore owner, IExpirableSlot<T> slot, Task<Fetched<T>> late)
+    {
+        var outcome = await late.ConfigureAwait(false);
+        return owner.ToBucketOutcome(slot, new FetcherRun<T>(outcome));
+    }
+
+    /// <summary>The user's fetch, in bucket form (a fetch that times out carries its late outcome along).</summary>
+    private async ValueTask<ClusterFetchOutcome> FetchForBucketAsync<T>(IExpirableSlot<T> slot, CancellationToken cancellationToken)
+    {
+        var run = await slot.InvokeFetcherAsync(cancellationToken).ConfigureAwait(false);
+        var outcome = ToBucketOutcome(slot, run);
+        return run.StillRunning is { } late ? outcome with { Late = LateForBucketAsync(this, slot, late) } : outcome;
+    }
+
+    private ClusterFetchOutcome ToBucketOutcome<T>(IExpirableSlot<T> slot, FetcherRun<T> run)
+    {
+        var fetched = run.Outcome;
+        if (!fetched.IsOk)
+        {
+            return ClusterFetchOutcome.Failed(fetched.Error ?? "the fetch failed", run);
+        }
+
+        try
+        {
+            return ClusterFetchOutcome.Success(_serializer.Serialize(fetched.Value), fetched.ExpiresAt, run);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // This process's callers still get the value; it is just not shared.
+            Log.NotShared(_logger, slot.Key, $"it could not be serialized ({ex.GetType().Name})");
+            return ClusterFetchOutcome.NotShareable(run);
+        }
+    }
+
+    /// <summary>
+    /// Fetches in this process, uncoordinated. With <paramref name="byMode"/> (the cluster cannot
+    /// coordinate) <see cref="ExpirableRuntimeOptions.WhenClusterUnreachable"/> decides; without (the
+    /// bucket's value is unusable here) there is nothing else to do. The core owns a late outcome then.
+    /// </summary>
+    private async ValueTask<StoreFetch<T>> FetchUncoordinatedAsync<T>(IExpirableSlot<T> slot, string why, bool byMode, CancellationToken cancellationToken)
+    {
+        if (byMode && !Options.FetchLocallyWhenUnreachable)
+        {
+            return new StoreFetch<T>(Fetched.Failed<T>($"The cluster store (NATS) is unreachable ({why}) and fetching without it is disabled."));
+        }
+
+        Log.FetchingUncoordinated(_logger, slot.Key, why);
+        var run = await slot.InvokeFetcherAsync(cancellationToken).ConfigureAwait(false);
+        return new StoreFetch<T>(run.Outcome, Origin: null, Late: run.StillRunning);
     }
 
     private void OnReplicaChanged(ReplicaState state)
@@ -266,106 +309,80 @@ internal sealed class NatsExpirableStore : IExpirableStore
         }
     }
 
+    /// <summary>Forwards replica changes to one slot: a value not forwarded yet, or a removal.</summary>
     private abstract class Binding(string bucketKey)
     {
-        private object? _lastApplied;
-        private volatile bool _removed;
+        private string? _lastValueId;
+        private string? _heldValueId;
 
         public string BucketKey { get; } = bucketKey;
 
-        /// <summary>Forwards a replica change to the slot: a new value, or a deletion.</summary>
+        /// <summary>The id of the bucket value the slot got last (forwarded or the outcome of a refresh); null when unknown or local.</summary>
+        public string? HeldValueId => Volatile.Read(ref _heldValueId);
+
         public abstract void Push(ReplicaState state);
 
-        public void MarkApplied(ClusterEnvelope? envelope)
-        {
-            Volatile.Write(ref _lastApplied, Identity(envelope));
-            _removed = false;
-        }
+        public abstract bool IsFor(IExpirableSlot slot);
 
+        /// <summary>The core dropped the value itself (a clear or invalidate of this process).</summary>
         public void MarkRemoved()
         {
-            Volatile.Write(ref _lastApplied, null);
-            _removed = true;
+            Volatile.Write(ref _lastValueId, null);
+            Volatile.Write(ref _heldValueId, null);
         }
 
-        /// <summary>True when a deletion must be forwarded (the slot does not know yet).</summary>
-        protected bool IsNewRemoval()
-        {
-            Volatile.Write(ref _lastApplied, null);
-            if (_removed)
-            {
-                return false;
-            }
+        /// <summary>A refresh handed the slot the bucket value <paramref name="valueId"/> (null: a value of its own).</summary>
+        public void NoteHeld(string? valueId) => Volatile.Write(ref _heldValueId, valueId);
 
-            _removed = true;
-            return true;
-        }
-
-        /// <summary>
-        /// True the first time a given value (by who fetched it when) is seen: lease renewals and the
-        /// echo of this process's own write carry the same value and must not re-install it (that
-        /// would re-arm eager timers).
-        /// </summary>
-        protected bool IsNew(ClusterEnvelope envelope)
-        {
-            var identity = Identity(envelope);
-            var last = Volatile.Read(ref _lastApplied);
-            if (Equals(last, identity))
-            {
-                return false;
-            }
-
-            Volatile.Write(ref _lastApplied, identity);
-            _removed = false;
-            return true;
-        }
-
-        /// <summary>Which write a value is: the origin handed to the core with it.</summary>
-        public static object? Identity(ClusterEnvelope? envelope) =>
-            envelope is { Data: not null } ? (envelope.FetchedBy, envelope.FetchedAt, envelope.ExpiresAt) : null;
+        /// <summary>Records <paramref name="valueId"/> as forwarded; false when it already was (renewals and echoes carry the same value).</summary>
+        protected bool TryMarkForwarded(string valueId) =>
+            !string.Equals(Interlocked.Exchange(ref _lastValueId, valueId), valueId, StringComparison.Ordinal);
     }
 
     private sealed class Binding<T>(NatsExpirableStore owner, IExpirableSlot<T> slot, string bucketKey) : Binding(bucketKey)
     {
         private readonly Lock _pushing = new();
+        private long _lastEpoch = -1;
         private ulong _lastRevision;
+
+        public override bool IsFor(IExpirableSlot other) => ReferenceEquals(slot, other);
 
         public override void Push(ReplicaState state)
         {
-            // The replica table raises changes after releasing its lock, so the watcher and a fetching
-            // thread can deliver revisions N+1 and N in that order: never install an older revision
-            // over a newer one. (Local-only states keep their revision, hence '<' not '<='.)
+            // The replica table raises changes after releasing its lock, so the watcher and a writing thread
+            // can deliver revisions N+1 and N in that order: never forward an older state over a newer one.
             lock (_pushing)
             {
-                if (state.Revision < _lastRevision)
+                if (state.Epoch < _lastEpoch || (state.Epoch == _lastEpoch && state.Revision < _lastRevision))
                 {
                     return;
                 }
 
+                var first = _lastEpoch == -1;
+                _lastEpoch = state.Epoch;
                 _lastRevision = state.Revision;
-                PushInOrder(state);
-            }
-        }
-
-        private void PushInOrder(ReplicaState state)
-        {
-            switch (state.Kind)
-            {
-                case ReplicaKind.Deleted:
-                case ReplicaKind.Malformed:
-                    if (IsNewRemoval())
-                    {
+                switch (state.Kind)
+                {
+                    case ReplicaKind.Absent when first:
+                        break; // nothing in the bucket and nothing forwarded: nothing to remove
+                    case ReplicaKind.Deleted:
+                    case ReplicaKind.Malformed:
+                    case ReplicaKind.Absent:
+                        MarkRemoved();
                         slot.ApplyRemoval();
-                    }
+                        break;
+                    case ReplicaKind.Present when state.Envelope is { ValueId: { } valueId } envelope
+                                                  && envelope.IsValidAt(owner.Options.TimeProvider.GetUtcNow())
+                                                  && owner.Cluster?.IsRejected(BucketKey, envelope) != true
+                                                  && TryMarkForwarded(valueId):
+                        if (owner.TryDeserialize(slot, envelope, out var fetched))
+                        {
+                            NoteHeld(valueId);
+                            slot.ApplyValue(fetched, valueId);
+                        }
 
-                    break;
-                case ReplicaKind.Present when state.Envelope is { } envelope && envelope.IsValidAt(owner._runtime.TimeProvider.GetUtcNow()):
-                    if (IsNew(envelope) && owner.TryDeserialize(slot, envelope, out var fetched))
-                    {
-                        slot.ApplyValue(fetched, Identity(envelope));
-                    }
-
-                    break;
+                        break;
+                }
             }
         }
     }

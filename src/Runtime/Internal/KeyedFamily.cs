@@ -1,0 +1,257 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ExpirableStore.Internal;
+
+/// <summary>
+/// The keys of one keyed expirable: one <see cref="ExpirableCore{T}"/> per key, created on the first access
+/// and dropped when the key is idle (<see cref="ExpirableRuntimeOptions.KeyIdleTimeout"/>). The hit path reads
+/// <see cref="Cells"/> without any lock; creating and dropping a key's core happen under <see cref="_keysGate"/>,
+/// so a key never has two cores and a state parked by a key that left is handed to its next core.
+/// </summary>
+internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
+    where TKey : notnull
+{
+    private static readonly TimerCallback OnSweepTimer = static state =>
+    {
+        if (((WeakReference<KeyedFamily<TKey, T>>)state!).TryGetTarget(out var family))
+        {
+            family.Sweep();
+        }
+    };
+
+    private readonly object _keysGate = new();
+    private readonly ExpirableRuntime _runtime;
+    private readonly Func<TKey, IServiceProvider, CancellationToken, ValueTask<Fetched<T>>>? _fetch;
+    private readonly Func<TKey, StatefulFetch<T>>? _stateful;
+
+    // In-process stores only: the state of a key that left memory, until the key comes back or is cleared.
+    private readonly ConcurrentDictionary<TKey, StateSnapshot> _parked = new();
+    private readonly ITimer _sweeper;
+    private bool _shutDown;
+
+    public KeyedFamily(
+        ExpirableRuntime runtime,
+        string key,
+        ExpirableDefinition definition,
+        Func<TKey, IServiceProvider, CancellationToken, ValueTask<Fetched<T>>>? fetch,
+        Func<TKey, StatefulFetch<T>>? stateful)
+    {
+        _runtime = runtime;
+        Key = key;
+        Definition = definition;
+        _fetch = fetch;
+        _stateful = stateful;
+        Store = runtime.StoreFor(definition.Scope);
+        runtime.Register(this);
+        _sweeper = Background.CreateTimer(runtime.TimeProvider, OnSweepTimer, new WeakReference<KeyedFamily<TKey, T>>(this), runtime.Options.KeyIdleTimeout);
+    }
+
+    /// <summary>What the hit path reads: every key in memory.</summary>
+    public ConcurrentDictionary<TKey, KeyCell<T>> Cells { get; } = new();
+
+    /// <summary>"&lt;module&gt;.&lt;name&gt;": the prefix of every key's bucket key, and the name in metrics.</summary>
+    public string Key { get; }
+
+    public ExpirableDefinition Definition { get; }
+
+    public IExpirableStore Store { get; }
+
+    /// <summary>The number of keys in memory (tests, diagnostics).</summary>
+    public int Count => Cells.Count;
+
+    /// <summary>The cell of <paramref name="key"/>, created (with its core) when the key is not in memory.</summary>
+    public KeyCell<T> GetOrCreate(TKey key)
+    {
+        if (Cells.TryGetValue(key, out var cell))
+        {
+            return cell;
+        }
+
+        lock (_keysGate)
+        {
+            ObjectDisposedException.ThrowIf(_shutDown, typeof(ExpirableRuntime));
+            if (Cells.TryGetValue(key, out cell))
+            {
+                return cell;
+            }
+
+            cell = new KeyCell<T> { Touched = true };
+            StateSnapshot? parked = _parked.TryRemove(key, out var state) ? state : null;
+            var storeKey = Key + "." + KeyEncoding.Encode(key);
+            var core = _stateful is { } stateful
+                ? new ExpirableCore<T>(cell, _runtime, storeKey, Key, Definition, fetch: null, stateful(key), parked)
+                : new ExpirableCore<T>(cell, _runtime, storeKey, Key, Definition, BindKey(_fetch!, key), stateful: null, initialState: null);
+            cell.Core = core;
+            _runtime.Register(core);
+            core.Attach();
+            Cells[key] = cell;
+            return cell;
+        }
+    }
+
+    /// <summary>The slow path of a read: the key's core, created if needed; again if the key left memory meanwhile.</summary>
+    public ValueTask<Fetched<T>> FetchSlowAsync(TKey key, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var cell = GetOrCreate(key);
+            cell.Touched = true;
+            if (cell.Core.TryFetchSlow(cancellationToken, out var outcome))
+            {
+                return outcome;
+            }
+        }
+    }
+
+    public async ValueTask<T> GetSlowAsync(TKey key, CancellationToken cancellationToken)
+    {
+        return ValueOrThrow(await FetchSlowAsync(key, cancellationToken).ConfigureAwait(false));
+    }
+
+    public T ValueOrThrow(Fetched<T> fetched) =>
+        fetched.IsOk
+            ? fetched.Value
+            : throw new ExpirableFetchException(Definition.Name, fetched.Error ?? "the fetch failed", fetched.Failure, fetched.Exception);
+
+    /// <summary>Clears one key: its value and its state, everywhere.</summary>
+    public ValueTask ClearAsync(TKey key, CancellationToken cancellationToken)
+    {
+        _parked.TryRemove(key, out _);
+        return GetOrCreate(key).Core.ClearAsync(cancellationToken);
+    }
+
+    /// <summary>Drops every key's value and state in this process.</summary>
+    public void ClearLocal()
+    {
+        lock (_keysGate)
+        {
+            _parked.Clear();
+            foreach (var cell in Cells.Values)
+            {
+                cell.Core.ClearLocal();
+            }
+        }
+    }
+
+    /// <summary>Clears every key: in this process, then in the store (every key under "&lt;module&gt;.&lt;name&gt;.").</summary>
+    public async ValueTask ClearAllAsync(CancellationToken cancellationToken)
+    {
+        ClearLocal();
+        await _runtime.WaitUntilStoreReadyAsync(Store, cancellationToken).ConfigureAwait(false);
+        await Store.ClearAllAsync(Key + ".", [], cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<bool> InvalidateAsync(TKey key, T staleValue, CancellationToken cancellationToken) =>
+        Cells.TryGetValue(key, out var cell) ? cell.Core.InvalidateAsync(staleValue, cancellationToken) : new ValueTask<bool>(false);
+
+    public void PutState(TKey key, object? state)
+    {
+        while (!GetOrCreate(key).Core.TryPutState(state))
+        {
+        }
+    }
+
+    public void UpdateState(TKey key, Func<bool, object?, object?> update)
+    {
+        while (!GetOrCreate(key).Core.TryUpdateState(update))
+        {
+        }
+    }
+
+    /// <summary>
+    /// Every <see cref="ExpirableRuntimeOptions.KeyIdleTimeout"/>: a key read since the last sweep is marked
+    /// unread; a key still unread (no read for a whole period) leaves memory, unless a fetch runs for it.
+    /// </summary>
+    internal void Sweep()
+    {
+        try
+        {
+            lock (_keysGate)
+            {
+                if (_shutDown)
+                {
+                    return;
+                }
+
+                foreach (var (key, cell) in Cells)
+                {
+                    if (cell.Touched)
+                    {
+                        cell.Touched = false;
+                        continue;
+                    }
+
+                    if (cell.Core.TryEvictIdle(out var state))
+                    {
+                        Cells.TryRemove(new KeyValuePair<TKey, KeyCell<T>>(key, cell));
+                        _runtime.Unregister(cell.Core);
+                        Store.Detach(cell.Core);
+                        // A store that keeps no state of its own (in-process) would lose it: park it here.
+                        if (state is { } kept && Store is InProcessExpirableStore)
+                        {
+                            _parked[key] = kept;
+                        }
+                    }
+                }
+            }
+        }
+#pragma warning disable CA1031 // a timer callback never throws; the next sweep tries again
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.TimerFailed(_runtime.Logger, Key, ex);
+        }
+        finally
+        {
+            lock (_keysGate)
+            {
+                if (!_shutDown)
+                {
+                    _sweeper.Change(Background.TimerDelay(_runtime.Options.KeyIdleTimeout), Timeout.InfiniteTimeSpan);
+                }
+            }
+        }
+    }
+
+    /// <summary>Test hook: the state parked for a key out of memory.</summary>
+    internal bool IsParked(TKey key) => _parked.ContainsKey(key);
+
+    public void Shutdown()
+    {
+        lock (_keysGate)
+        {
+            _shutDown = true;
+            _sweeper.Dispose();
+        }
+    }
+
+    public void OnClockStepped(ClockReading now)
+    {
+        // Every key's core is a member of the runtime itself.
+    }
+
+    private static Func<IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> BindKey(Func<TKey, IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> fetch, TKey key) =>
+        (services, cancellationToken) => fetch(key, services, cancellationToken);
+}
+
+/// <summary>One key of a keyed expirable as the hit path sees it.</summary>
+internal sealed class KeyCell<T> : IEntryCell<T>
+{
+    // Read by the hit path without a lock, like Expirable<T>.Entry.
+    internal volatile CacheEntry<T>? Entry;
+
+    /// <summary>Read since the last sweep. Set by reads only when unset, so a hot key's hits write nothing.</summary>
+    internal bool Touched;
+
+    internal ExpirableCore<T> Core = null!;
+
+    CacheEntry<T>? IEntryCell<T>.Entry
+    {
+        get => Entry;
+        set => Entry = value;
+    }
+}
