@@ -39,6 +39,10 @@ public sealed class Version2Tests
     [TestCase("expirable a < state S required; state S; fetch S.L >", "EXP0105@1,33")]
     [TestCase("expirable a < key string; state S required >", "EXP0104@1,11")]
     [TestCase("expirable a < keys string; fetch S.L >", "EXP0001@1,15")]
+    // Recovery: the parser goes on at the next 'key' or 'state', as at every option keyword.
+    [TestCase("expirable a < fetch S.L; foo; key string >", "EXP0001@1,26")]
+    [TestCase("expirable a < fetch S.L; foo bar state S required >", "EXP0001@1,26")]
+    [TestCase("expirable a < key Dictionary<string, >; state S; fetch S.L >\nexpirable b < key string?; fetch S.L >", "EXP0001@1,38", "EXP0111@2,19")]
     public void Diagnostics_are_exactly(string text, params string[] expected)
     {
         var diagnostics = ExpirablesCompiler.Check(new SourceFile("case.expirables", text));
