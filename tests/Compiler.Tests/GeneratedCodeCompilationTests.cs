@@ -119,6 +119,10 @@ public sealed class GeneratedCodeCompilationTests
     [TestCase("ExpirableModule")]
     [TestCase("Fetcher")]
     [TestCase("@class")]
+    [TestCase("required")]
+    [TestCase("state")]
+    [TestCase("PutStateAsync")]
+    [TestCase("KeyedExpirable")]
     public void A_module_named_like_a_runtime_member_or_type_compiles_against_the_real_runtime(string module)
     {
         var text = "namespace Odd.Names\nmodule " + module + "\nexpirable key < fetch global::KeyVault.ApiKey >\n";
