@@ -210,6 +210,18 @@ public sealed class ExpirableRuntime : IAsyncDisposable, IDisposable, IClockStep
         }
     }
 
+    /// <summary>How many cached values the runtime owns now (tests: keys that left memory are forgotten).</summary>
+    internal int MemberCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _members.Count;
+            }
+        }
+    }
+
     internal void Unregister(IRuntimeMember member)
     {
         lock (_gate)

@@ -15,7 +15,6 @@ public sealed class AbandonedFetchTests : RuntimeTestBase
 {
     private const int Accesses = 20;
     private static readonly TimeSpan Timeout5S = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     private int _running;
     private int _mostRunning;
@@ -62,7 +61,7 @@ public sealed class AbandonedFetchTests : RuntimeTestBase
         var calls = 0;
         var entered = NewSource<bool>();
         var def = new ExpirableDefinition("sync_hang", "SyncHang", "string", ExpirableScope.Local, RefreshMode.Lazy, null, Timeout5S, "Hang.expirables", 1);
-        var expirable = new ReviewModule(Runtime, def).Add(def, Fetcher.For(() =>
+        var expirable = new InlineModule(Runtime, def).Add(def, Fetcher.For(() =>
         {
             Interlocked.Increment(ref calls);
             entered.TrySetResult(true);
@@ -248,7 +247,7 @@ public sealed class AbandonedFetchTests : RuntimeTestBase
         var calls = 0;
         var hanging = NewSource<Fetched<string>>();
         var started = NewSource<bool>();
-        var expirable = new ReviewModule(Runtime, def).Add(def, (_, _) =>
+        var expirable = new InlineModule(Runtime, def).Add(def, (_, _) =>
         {
             var n = Interlocked.Increment(ref calls);
             if (n == 1)

@@ -18,7 +18,6 @@ public sealed class ClockStepTests : RuntimeTestBase
 {
     private const int HitsAroundEachExpiry = 100_000;
     private static readonly TimeSpan UnnoticedAtMost = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     [TestCaseSource(nameof(ScopesAndModes))]
     public async Task A_forward_step_past_expiry_stops_hits_at_the_next_clock_check(ExpirableScope scope, RefreshMode mode)

@@ -9,36 +9,28 @@ using NUnit.Framework;
 namespace ExpirableStore.Runtime.Tests;
 
 /// <summary>A fetch method that reads an expirable waiting for it fails fast with the cycle named; nothing hangs.</summary>
-public sealed class CycleTests
+public sealed class CycleTests : RuntimeTestBase
 {
-    private static readonly DateTimeOffset Start = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private static readonly string[] SelfCycle = ["Cycles.a", "Cycles.a"];
     private static readonly string[] TwoCycle = ["Cycles.b", "Cycles.a", "Cycles.b"];
 
-    private FakeTimeProvider _time = null!;
-    private ExpirableRuntime _runtime = null!;
     private CycleModule _module = null!;
 
     [SetUp]
-    public void SetUp()
-    {
-        _time = new FakeTimeProvider(Start);
-        _runtime = ExpirableRuntime.InMemory(_time);
-        _module = new CycleModule(_runtime);
-    }
+    public void SetUpModule() => _module = new CycleModule(Runtime);
 
     [TearDown]
-    public async Task TearDown()
+    public async Task NoWaitStaysRecorded()
     {
-        await _runtime.DisposeAsync();
+        // Runs before the base class's tear-down: dispose first (disposing twice is allowed), then look.
+        await Runtime.DisposeAsync();
         Assert.That(FetchWaitGraph.Count, Is.Zero, "a wait stayed recorded");
     }
 
     [Test]
     public async Task A_fetch_that_reads_its_own_expirable_fails_fast_naming_the_cycle()
     {
-        _module.FetchA = async ct => Fetched.Ok("a:" + await _module.A.GetAsync(ct), _time.GetUtcNow().AddMinutes(1));
+        _module.FetchA = async ct => Fetched.Ok("a:" + await _module.A.GetAsync(ct), Time.GetUtcNow().AddMinutes(1));
 
         var thrown = await Assert.CatchAsync<ExpirableFetchException>(async () => await _module.A.GetAsync().AsTask().WaitAsync(Patience));
         var cycle = FindCycle(thrown);
@@ -50,10 +42,10 @@ public sealed class CycleTests
     public async Task A_to_b_to_a_fails_fast_and_both_expirables_work_afterwards()
     {
         var cyclic = true;
-        _module.FetchA = async ct => Fetched.Ok("a:" + await _module.B.GetAsync(ct), _time.GetUtcNow().AddMinutes(1));
+        _module.FetchA = async ct => Fetched.Ok("a:" + await _module.B.GetAsync(ct), Time.GetUtcNow().AddMinutes(1));
         _module.FetchB = async ct => cyclic
-            ? Fetched.Ok("b:" + await _module.A.GetAsync(ct), _time.GetUtcNow().AddMinutes(1))
-            : Fetched.Ok("b", _time.GetUtcNow().AddMinutes(1));
+            ? Fetched.Ok("b:" + await _module.A.GetAsync(ct), Time.GetUtcNow().AddMinutes(1))
+            : Fetched.Ok("b", Time.GetUtcNow().AddMinutes(1));
 
         var thrown = await Assert.CatchAsync<ExpirableFetchException>(async () => await _module.A.GetAsync().AsTask().WaitAsync(Patience));
         Assert.That(FindCycle(thrown).Cycle, Is.EqualTo(TwoCycle));
@@ -74,14 +66,14 @@ public sealed class CycleTests
             bStarted.TrySetResult(true);
             await bProceed.Task;
             var a = await _module.A.FetchAsync(ct);
-            return a.IsOk ? Fetched.Ok("b:" + a.Value, _time.GetUtcNow().AddMinutes(1)) : Fetched.Failed<string>("b needs a: " + a.Error);
+            return a.IsOk ? Fetched.Ok("b:" + a.Value, Time.GetUtcNow().AddMinutes(1)) : Fetched.Failed<string>("b needs a: " + a.Error);
         };
         _module.FetchA = async ct =>
         {
             var b = _module.B.FetchAsync(ct);
             aJoinedB.TrySetResult(true);
             var got = await b;
-            return got.IsOk ? Fetched.Ok("a:" + got.Value, _time.GetUtcNow().AddMinutes(1)) : Fetched.Failed<string>("a needs b: " + got.Error);
+            return got.IsOk ? Fetched.Ok("a:" + got.Value, Time.GetUtcNow().AddMinutes(1)) : Fetched.Failed<string>("a needs b: " + got.Error);
         };
 
         var outside = _module.B.FetchAsync().AsTask();
@@ -99,8 +91,8 @@ public sealed class CycleTests
     [Test]
     public async Task A_cycle_through_the_name_based_members_fails_fast()
     {
-        _module.FetchA = async ct => Fetched.Ok("a:" + await _module.GetAsync<string>("b", ct), _time.GetUtcNow().AddMinutes(1));
-        _module.FetchB = async ct => Fetched.Ok("b:" + await _module.GetAsync("a", ct), _time.GetUtcNow().AddMinutes(1));
+        _module.FetchA = async ct => Fetched.Ok("a:" + await _module.GetAsync<string>("b", ct), Time.GetUtcNow().AddMinutes(1));
+        _module.FetchB = async ct => Fetched.Ok("b:" + await _module.GetAsync("a", ct), Time.GetUtcNow().AddMinutes(1));
 
         var outcome = await _module.FetchAsync("a").AsTask().WaitAsync(Patience);
         Assert.That(outcome.IsOk, Is.False);
@@ -116,12 +108,12 @@ public sealed class CycleTests
         {
             var n = Interlocked.Increment(ref calls);
             var previous = n == 1 ? "none" : await _module.A.GetAsync(ct);
-            return Fetched.Ok($"a{n}({previous},{await _module.B.GetAsync(ct)})", _time.GetUtcNow().AddMinutes(1));
+            return Fetched.Ok($"a{n}({previous},{await _module.B.GetAsync(ct)})", Time.GetUtcNow().AddMinutes(1));
         };
-        _module.FetchB = _ => Task.FromResult(Fetched.Ok("b", _time.GetUtcNow().AddMinutes(10)));
+        _module.FetchB = _ => Task.FromResult(Fetched.Ok("b", Time.GetUtcNow().AddMinutes(10)));
 
         Assert.That(await _module.A.GetAsync().AsTask().WaitAsync(Patience), Is.EqualTo("a1(none,b)"));
-        _time.Advance(TimeSpan.FromSeconds(30));
+        Time.Advance(TimeSpan.FromSeconds(30));
         await _module.A.Core.WhenIdleAsync().WaitAsync(Patience);
         Assert.That(await _module.A.GetAsync(), Is.EqualTo("a2(a1(none,b),b)"));
     }
@@ -144,7 +136,7 @@ public sealed class CycleTests
                 });
             }
 
-            return Task.FromResult(Fetched.Ok("a" + calls, _time.GetUtcNow().AddMinutes(1)));
+            return Task.FromResult(Fetched.Ok("a" + calls, Time.GetUtcNow().AddMinutes(1)));
         };
 
         Assert.That(await _module.A.GetAsync(), Is.EqualTo("a1"));
@@ -166,7 +158,6 @@ public sealed class CycleTests
         return null!;
     }
 
-    private static TaskCompletionSource<T> NewSource<T>() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Two expirables whose fetch methods the test sets.</summary>
     private sealed class CycleModule : ExpirableModule

@@ -73,7 +73,7 @@ public sealed class DurationTests
         await using var runtime = ExpirableRuntime.InMemory(time);
         var yearLong = new ExpirableDefinition("year", "Year", "string", ExpirableScope.Local, RefreshMode.Lazy, null, TimeSpan.FromDays(365), "T.expirables", 1);
         var hundredDays = new ExpirableDefinition("hundred", "Hundred", "string", ExpirableScope.Local, RefreshMode.Lazy, null, TimeSpan.FromDays(100), "T.expirables", 2);
-        var module = new ReviewModule(runtime, yearLong, hundredDays);
+        var module = new InlineModule(runtime, yearLong, hundredDays);
         var ok = module.Add(yearLong, Fetcher.For(() => Fetched.Ok("fine", time.GetUtcNow().AddHours(1))));
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var hanging = module.Add(hundredDays, async (_, ct) =>
@@ -168,7 +168,7 @@ public sealed class DurationTests
         await using var runtime = ExpirableRuntime.InMemory(time);
         var def = new ExpirableDefinition("end", "End", "string", ExpirableScope.Local, RefreshMode.Eager, TimeSpan.FromDays(365), null, "T.expirables", 1);
         var calls = 0;
-        var expirable = new ReviewModule(runtime, def).Add(def, Fetcher.For(() => Fetched.Ok("v" + Interlocked.Increment(ref calls), DateTimeOffset.MaxValue)));
+        var expirable = new InlineModule(runtime, def).Add(def, Fetcher.For(() => Fetched.Ok("v" + Interlocked.Increment(ref calls), DateTimeOffset.MaxValue)));
 
         Assert.That(await expirable.GetAsync(), Is.EqualTo("v1"));
         time.Advance(TimeSpan.FromDays(365));
@@ -180,7 +180,7 @@ public sealed class DurationTests
     {
         var calls = 0;
         var def = new ExpirableDefinition("eager", "Eager", "string", ExpirableScope.Local, RefreshMode.Eager, margin, null, "T.expirables", 1);
-        var expirable = new ReviewModule(runtime, def).Add(def, Fetcher.For(() =>
+        var expirable = new InlineModule(runtime, def).Add(def, Fetcher.For(() =>
             Interlocked.Increment(ref calls) == 1 ? Fetched.Ok("v1", time.GetUtcNow() + ttl) : Fetched.Failed<string>("down")));
         return (expirable, () => Volatile.Read(ref calls));
     }

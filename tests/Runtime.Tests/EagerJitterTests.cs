@@ -34,7 +34,7 @@ public sealed class EagerJitterTests
                 i < ClusterKeys ? ExpirableScope.Cluster : ExpirableScope.Local,
                 RefreshMode.Eager, Margin, null, "Jitter.expirables", i + 1))
             .ToArray();
-        var module = new ReviewModule(runtime, definitions);
+        var module = new InlineModule(runtime, definitions);
         var expirables = definitions.Select(def => module.Add(def, Fetcher.For(() =>
         {
             if (time.GetUtcNow() > Start)

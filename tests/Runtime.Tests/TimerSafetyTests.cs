@@ -50,7 +50,7 @@ public sealed class TimerSafetyTests
         await using var runtime = ExpirableRuntime.Start(new ExpirableRuntimeOptions { TimeProvider = time, LoggerFactory = new ThrowingLoggerFactory() });
         var calls = 0;
         var def = new ExpirableDefinition("eager", "Eager", "string", ExpirableScope.Local, RefreshMode.Eager, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5), "Safety.expirables", 1);
-        var expirable = new ReviewModule(runtime, def).Add(def, (_, _) =>
+        var expirable = new InlineModule(runtime, def).Add(def, (_, _) =>
         {
             var n = Interlocked.Increment(ref calls);
             return new ValueTask<Fetched<string>>(n == 2 ? Fetched.Failed<string>("down") : Fetched.Ok("v" + n, time.GetUtcNow().AddMinutes(1)));
@@ -78,7 +78,7 @@ public sealed class TimerSafetyTests
         await using var runtime = ExpirableRuntime.InMemory(clock);
         var calls = 0;
         var def = new ExpirableDefinition("lazy", "Lazy", "string", ExpirableScope.Local, RefreshMode.Lazy, null, null, "Safety.expirables", 1);
-        var expirable = new ReviewModule(runtime, def).Add(def, Fetcher.For(() => Fetched.Ok("v" + Interlocked.Increment(ref calls), fake.GetUtcNow().AddMinutes(1))));
+        var expirable = new InlineModule(runtime, def).Add(def, Fetcher.For(() => Fetched.Ok("v" + Interlocked.Increment(ref calls), fake.GetUtcNow().AddMinutes(1))));
         await expirable.GetAsync();
 
         clock.Broken = true;
@@ -94,7 +94,7 @@ public sealed class TimerSafetyTests
         await using var runtime = ExpirableRuntime.InMemory(time);
         var calls = 0;
         var def = new ExpirableDefinition("eager", "Eager", "string", ExpirableScope.Local, RefreshMode.Eager, TimeSpan.FromSeconds(30), null, "Safety.expirables", 1);
-        var expirable = new ReviewModule(runtime, def).Add<string>(def, (_, _) =>
+        var expirable = new InlineModule(runtime, def).Add<string>(def, (_, _) =>
         {
             var n = Interlocked.Increment(ref calls);
             return n == 2 ? throw new InvalidOperationException("setup failed") : new ValueTask<Fetched<string>>(Fetched.Ok("v" + n, time.GetUtcNow().AddMinutes(1)));

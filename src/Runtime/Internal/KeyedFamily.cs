@@ -15,6 +15,9 @@ namespace ExpirableStore.Internal;
 internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
     where TKey : notnull
 {
+    /// <summary>How soon an idle key whose fetch ran at the sweep is tried again.</summary>
+    internal static readonly TimeSpan BusyRetry = TimeSpan.FromSeconds(1);
+
     private static readonly TimerCallback OnSweepTimer = static state =>
     {
         if (((WeakReference<KeyedFamily<TKey, T>>)state!).TryGetTarget(out var family))
@@ -31,6 +34,10 @@ internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
     // In-process stores only: the state of a key that left memory, until the key comes back or is cleared.
     private readonly ConcurrentDictionary<TKey, StateSnapshot> _parked = new();
     private readonly ITimer _sweeper;
+
+    // Idle keys whose fetch ran at the last sweep: tried again every BusyRetry. Under _keysGate.
+    private readonly HashSet<TKey> _busy = [];
+    private DateTimeOffset _nextFullSweep;
     private bool _shutDown;
 
     public KeyedFamily(
@@ -47,6 +54,7 @@ internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
         _stateful = stateful;
         Store = runtime.StoreFor(definition.Scope);
         runtime.Register(this);
+        _nextFullSweep = runtime.TimeProvider.GetUtcNow() + runtime.Options.KeyIdleTimeout;
         _sweeper = Background.CreateTimer(runtime.TimeProvider, OnSweepTimer, new WeakReference<KeyedFamily<TKey, T>>(this), runtime.Options.KeyIdleTimeout);
     }
 
@@ -164,10 +172,13 @@ internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
 
     /// <summary>
     /// Every <see cref="ExpirableRuntimeOptions.KeyIdleTimeout"/>: a key read since the last sweep is marked
-    /// unread; a key still unread (no read for a whole period) leaves memory, unless a fetch runs for it.
+    /// unread; a key still unread (no read for a whole period) leaves memory. One whose fetch runs then (an
+    /// eager refresh) leaves as soon as it has ended: it is tried again every <see cref="BusyRetry"/> until it
+    /// leaves or is read.
     /// </summary>
     internal void Sweep()
     {
+        var due = _runtime.Options.KeyIdleTimeout;
         try
         {
             lock (_keysGate)
@@ -177,26 +188,29 @@ internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
                     return;
                 }
 
-                foreach (var (key, cell) in Cells)
+                var now = _runtime.TimeProvider.GetUtcNow();
+                if (now >= _nextFullSweep)
                 {
-                    if (cell.Touched)
+                    _nextFullSweep = now + due;
+                    _busy.Clear();
+                    foreach (var (key, cell) in Cells)
                     {
-                        cell.Touched = false;
-                        continue;
-                    }
-
-                    if (cell.Core.TryEvictIdle(out var state))
-                    {
-                        Cells.TryRemove(new KeyValuePair<TKey, KeyCell<T>>(key, cell));
-                        _runtime.Unregister(cell.Core);
-                        Store.Detach(cell.Core);
-                        // A store that keeps no state of its own (in-process) would lose it: park it here.
-                        if (state is { } kept && Store is InProcessExpirableStore)
+                        if (cell.Touched)
                         {
-                            _parked[key] = kept;
+                            cell.Touched = false;
+                        }
+                        else if (!TryEvictLocked(key, cell))
+                        {
+                            _busy.Add(key);
                         }
                     }
                 }
+                else
+                {
+                    _busy.RemoveWhere(key => !Cells.TryGetValue(key, out var cell) || cell.Touched || TryEvictLocked(key, cell));
+                }
+
+                due = _busy.Count > 0 && _nextFullSweep - now > BusyRetry ? BusyRetry : _nextFullSweep - now;
             }
         }
 #pragma warning disable CA1031 // a timer callback never throws; the next sweep tries again
@@ -211,10 +225,41 @@ internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
             {
                 if (!_shutDown)
                 {
-                    _sweeper.Change(Background.TimerDelay(_runtime.Options.KeyIdleTimeout), Timeout.InfiniteTimeSpan);
+                    _sweeper.Change(Background.TimerDelay(due), Timeout.InfiniteTimeSpan);
                 }
             }
         }
+    }
+
+    /// <summary>Test hook: a full sweep now.</summary>
+    internal void SweepNow()
+    {
+        lock (_keysGate)
+        {
+            _nextFullSweep = DateTimeOffset.MinValue;
+        }
+
+        Sweep();
+    }
+
+    private bool TryEvictLocked(TKey key, KeyCell<T> cell)
+    {
+        if (!cell.Core.TryEvictIdle(out var state))
+        {
+            return false;
+        }
+
+        Cells.TryRemove(new KeyValuePair<TKey, KeyCell<T>>(key, cell));
+        _runtime.Unregister(cell.Core);
+        Store.Detach(cell.Core);
+
+        // A store that keeps no state of its own (in-process) would lose it: park it here.
+        if (state is { } kept && Store is InProcessExpirableStore)
+        {
+            _parked[key] = kept;
+        }
+
+        return true;
     }
 
     /// <summary>Test hook: the state parked for a key out of memory.</summary>

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
+using ExpirableStore.Tests.Support;
 using NUnit.Framework;
 
 namespace ExpirableStore.Cluster.Tests.Infrastructure;
@@ -15,13 +16,16 @@ namespace ExpirableStore.Cluster.Tests.Infrastructure;
 /// </summary>
 internal sealed class NatsClusterProcesses : IAsyncDisposable
 {
-    private NatsClusterProcesses(string root, IReadOnlyList<NatsServerProcess> servers)
+    private readonly TempDirectory _root;
+
+    private NatsClusterProcesses(TempDirectory root, IReadOnlyList<NatsServerProcess> servers)
     {
-        Root = root;
+        _root = root;
         Servers = servers;
     }
 
-    public string Root { get; }
+    /// <summary>The directory of the servers' stores, one folder per server.</summary>
+    public string Root => _root.Path;
 
     public IReadOnlyList<NatsServerProcess> Servers { get; }
 
@@ -46,7 +50,7 @@ internal sealed class NatsClusterProcesses : IAsyncDisposable
 
     private static async Task<NatsClusterProcesses> TryStartAsync(int size)
     {
-        var root = NatsServerProcess.NewTempDir("nats-cluster");
+        var root = new TempDirectory("nats-cluster");
         var ports = NatsServerProcess.FreePorts(size * 2);
         var clientPorts = ports.Take(size).ToArray();
         var routePorts = ports.Skip(size).ToArray();
@@ -56,7 +60,7 @@ internal sealed class NatsClusterProcesses : IAsyncDisposable
             for (var i = 0; i < size; i++)
             {
                 var name = $"n{i + 1}";
-                var dir = Path.Combine(root, name);
+                var dir = root.PathOf(name);
                 Directory.CreateDirectory(dir);
                 var routes = string.Join(", ", Enumerable.Range(0, size).Where(j => j != i).Select(j => $"\"nats-route://127.0.0.1:{routePorts[j]}\""));
                 var config = string.Create(CultureInfo.InvariantCulture, $$"""
@@ -83,14 +87,7 @@ internal sealed class NatsClusterProcesses : IAsyncDisposable
                 await server.DisposeAsync().ConfigureAwait(false);
             }
 
-            try
-            {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-
+            root.Dispose();
             throw;
         }
 
@@ -104,12 +101,6 @@ internal sealed class NatsClusterProcesses : IAsyncDisposable
             await server.DisposeAsync().ConfigureAwait(false);
         }
 
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _root.Dispose();
     }
 }

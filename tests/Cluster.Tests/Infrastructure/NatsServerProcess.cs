@@ -9,6 +9,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using ExpirableStore.Tests.Support;
 
 namespace ExpirableStore.Cluster.Tests.Infrastructure;
 
@@ -23,6 +24,7 @@ internal sealed class NatsServerProcess : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
 
     private readonly string[] _arguments;
+    private readonly TempDirectory? _ownStore;
     private readonly StringBuilder _output = new();
     private Process? _process;
 
@@ -37,10 +39,11 @@ internal sealed class NatsServerProcess : IAsyncDisposable
         };
     }
 
-    private NatsServerProcess(string name, string storeDir, int port, string[] arguments)
+    private NatsServerProcess(string name, string storeDir, int port, string[] arguments, TempDirectory? ownStore = null)
     {
         Name = name;
         StoreDir = storeDir;
+        _ownStore = ownStore;
         Port = port;
         _arguments = arguments;
     }
@@ -91,10 +94,11 @@ internal sealed class NatsServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A single server on a random port (or <paramref name="port"/>), its File store in <paramref name="storeDir"/> (default: a new temp dir).</summary>
-    public static async Task<NatsServerProcess> StartAsync(int? port = null, string? storeDir = null, string? extraConfig = null)
+    /// <summary>A single server on a random port (or <paramref name="port"/>), its File store in a new temporary directory that it deletes when disposed.</summary>
+    public static async Task<NatsServerProcess> StartAsync(int? port = null, string? extraConfig = null)
     {
-        storeDir ??= NewTempDir("nats-single");
+        var store = new TempDirectory("nats-single");
+        var storeDir = store.Path;
         var args = new[] { "-a", "127.0.0.1", "-p", PortPlaceholder, "-m", "-1", "-js", "-sd", storeDir, "--ports_file_dir", storeDir };
         if (extraConfig is not null)
         {
@@ -103,12 +107,12 @@ internal sealed class NatsServerProcess : IAsyncDisposable
             args = [.. args, "-c", config];
         }
 
-        var server = new NatsServerProcess("single", storeDir, port ?? 0, args);
+        var server = new NatsServerProcess("single", storeDir, port ?? 0, args, store);
         await server.StartAsync().ConfigureAwait(false);
         return server;
     }
 
-    /// <summary>A cluster member started from a config file (ports fixed by the cluster fixture).</summary>
+    /// <summary>A cluster member started from a config file (ports fixed by the cluster fixture, which owns <paramref name="storeDir"/>).</summary>
     public static async Task<NatsServerProcess> StartWithConfigAsync(string name, string configFile, string storeDir, int port)
     {
         var server = new NatsServerProcess(name, storeDir, port, ["-c", configFile, "--ports_file_dir", storeDir]);
@@ -214,23 +218,7 @@ internal sealed class NatsServerProcess : IAsyncDisposable
     {
         await StopAsync(kill: true).ConfigureAwait(false);
         _process?.Dispose();
-        try
-        {
-            Directory.Delete(StoreDir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
-    public static string NewTempDir(string prefix)
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "expirables-tests", $"{prefix}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        return dir;
+        _ownStore?.Dispose();
     }
 
     /// <summary>Distinct ports that were free a moment ago (all listeners held at once, so no duplicates).</summary>

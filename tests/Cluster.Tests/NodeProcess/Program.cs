@@ -6,7 +6,6 @@
 // Usage: NodeProcess --nats URL --bucket NAME [--prefix P] [--callers N] [--lease-ms MS] [--fetch-ms MS] [--hang]
 //   --hang: the fetch never returns (the test kills this process with SIGKILL mid-fetch).
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -38,9 +37,10 @@ var options = new ExpirableRuntimeOptions
     LeaseDuration = TimeSpan.FromMilliseconds(Int("lease-ms", 2000)),
     NatsCallTimeout = TimeSpan.FromSeconds(2),
 };
-var upstream = new ProcessUpstream(TimeSpan.FromMilliseconds(Int("fetch-ms", 200)), settings.ContainsKey("hang"));
+ProcessUpstream.Latency = TimeSpan.FromMilliseconds(Int("fetch-ms", 200));
+ProcessUpstream.Hang = settings.ContainsKey("hang");
 await using var runtime = await ExpirableRuntime.ConnectAsync(options);
-var expirables = new ProcessExpirables(runtime, upstream);
+var expirables = new ProcessExpirables(runtime);
 Console.WriteLine("READY");
 
 if (Console.ReadLine() != "GO")
@@ -57,34 +57,23 @@ return 0;
 
 namespace ExpirableStore.Cluster.NodeProcess
 {
-    internal sealed class ProcessUpstream(TimeSpan latency, bool hang)
+    /// <summary>The upstream of ProcessExpirables.expirables: one per process, set from the command line.</summary>
+    internal static class ProcessUpstream
     {
-        public async Task<Fetched<string>> FetchAsync(CancellationToken cancellationToken)
+        public static TimeSpan Latency { get; set; }
+
+        public static bool Hang { get; set; }
+
+        public static async Task<Fetched<string>> FetchAsync(CancellationToken cancellationToken)
         {
             Console.WriteLine($"FETCH {Environment.ProcessId}");
-            if (hang)
+            if (Hang)
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
 
-            await Task.Delay(latency, cancellationToken);
+            await Task.Delay(Latency, cancellationToken);
             return Fetched.Ok($"token-from-{Environment.ProcessId}", DateTimeOffset.UtcNow.AddMinutes(5));
         }
-    }
-
-    internal sealed class ProcessExpirables : ExpirableModule
-    {
-        public static IReadOnlyList<ExpirableDefinition> Definitions { get; } =
-        [
-            new ExpirableDefinition("token", "Token", "string", ExpirableScope.Cluster, RefreshMode.Lazy, null, null, "Process.expirables", 1),
-        ];
-
-        public ProcessExpirables(ExpirableRuntime runtime, ProcessUpstream upstream)
-            : base(runtime, "ExpirableStore.Cluster.NodeProcess.ProcessExpirables", Definitions)
-        {
-            Token = Create(Definitions[0], Fetcher.For<string>(upstream.FetchAsync));
-        }
-
-        public Expirable<string> Token { get; }
     }
 }

@@ -26,12 +26,12 @@ internal sealed class ClusterNode : IAsyncDisposable
 
     public NodeExpirables Expirables { get; }
 
-    public static async Task<ClusterNode> StartAsync(string name, ExpirableRuntimeOptions options, Upstream upstream)
+    public static async Task<ClusterNode> StartAsync(string name, ExpirableRuntimeOptions options)
     {
         var runtime = await ExpirableRuntime.ConnectAsync(options);
         var store = runtime.StoreFor(ExpirableScope.Cluster) as NatsExpirableStore
             ?? throw new InvalidOperationException("ConnectAsync with a NATS URL did not use the NATS store.");
-        return new ClusterNode(name, runtime, store, new NodeExpirables(runtime, upstream));
+        return new ClusterNode(name, runtime, store, new NodeExpirables(runtime));
     }
 
     /// <summary>The bucket key of an expirable of <see cref="NodeExpirables"/> under the default key prefix (this application's name).</summary>

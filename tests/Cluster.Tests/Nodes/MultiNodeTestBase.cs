@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading.Tasks;
 using ExpirableStore.Cluster.Tests.Infrastructure;
 using ExpirableStore.Internal.Cluster;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using NUnit.Framework;
 
@@ -17,11 +18,15 @@ internal abstract class MultiNodeTestBase : ClusterTestBase
 
     protected RecordingLoggerFactory Logs { get; private set; } = null!;
 
+    /// <summary>What the nodes' runtimes hand their fetch methods: the test's <see cref="Upstream"/>.</summary>
+    protected ServiceProvider UpstreamServices { get; private set; } = null!;
+
     [SetUp]
     public void NewCluster()
     {
         Time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         Upstream = new Upstream(Time);
+        UpstreamServices = Track(new ServiceCollection().AddSingleton(Upstream).BuildServiceProvider());
         Logs = new RecordingLoggerFactory();
     }
 
@@ -33,10 +38,11 @@ internal abstract class MultiNodeTestBase : ClusterTestBase
         LeaseDuration = TimeSpan.FromSeconds(2),
         NatsCallTimeout = TimeSpan.FromSeconds(2),
         LoggerFactory = Logs,
+        Services = UpstreamServices,
     };
 
     protected async Task<ClusterNode> StartNodeAsync(string name, ExpirableRuntimeOptions? options = null) =>
-        Track(await ClusterNode.StartAsync(name, options ?? NodeOptions(), Upstream));
+        Track(await ClusterNode.StartAsync(name, options ?? NodeOptions()));
 
     protected async Task<IReadOnlyList<ClusterNode>> StartNodesAsync(int count, ExpirableRuntimeOptions? options = null)
     {

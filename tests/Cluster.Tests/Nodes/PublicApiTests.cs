@@ -16,8 +16,8 @@ internal sealed class PublicApiTests : MultiNodeTestBase
         await using var a = await ExpirableRuntime.ConnectAsync(NodeOptions());
         await using var b = await ExpirableRuntime.ConnectAsync(NodeOptions());
         Assert.That(a.IsClustered && b.IsClustered, Is.True);
-        var onA = new NodeExpirables(a, Upstream);
-        var onB = new NodeExpirables(b, Upstream);
+        var onA = new NodeExpirables(a);
+        var onB = new NodeExpirables(b);
 
         Assert.That(await onA.Token.GetAsync(), Is.EqualTo("token-1"));
         var storeB = (NatsExpirableStore)b.StoreFor(ExpirableScope.Cluster);
@@ -40,7 +40,7 @@ internal sealed class PublicApiTests : MultiNodeTestBase
         var options = NodeOptions(url: "nats://app:s3cret-pass@127.0.0.1:1");
         options.NatsCallTimeout = TimeSpan.FromSeconds(1);
         await using var runtime = ExpirableRuntime.Start(options);
-        var expirables = new NodeExpirables(runtime, Upstream);
+        var expirables = new NodeExpirables(runtime);
 
         var startFailure = await Assert.CatchAsync<Exception>(async () => await runtime.WaitUntilReadyAsync());
         Assert.That(startFailure!.ToString(), Does.Not.Contain("s3cret-pass"), "credentials in the URL are never shown");
@@ -59,7 +59,7 @@ internal sealed class PublicApiTests : MultiNodeTestBase
         options.NatsCallTimeout = TimeSpan.FromSeconds(1);
         options.WhenClusterUnreachable = ClusterUnreachableFetchMode.Fail;
         await using var runtime = ExpirableRuntime.Start(options);
-        var expirables = new NodeExpirables(runtime, Upstream);
+        var expirables = new NodeExpirables(runtime);
 
         var fetched = await expirables.Token.FetchAsync();
 

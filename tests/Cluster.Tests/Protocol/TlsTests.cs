@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Threading.Tasks;
 using ExpirableStore.Cluster.Tests.Infrastructure;
 using ExpirableStore.Internal.Cluster;
+using ExpirableStore.Tests.Support;
 using NUnit.Framework;
 
 namespace ExpirableStore.Cluster.Tests.Protocol;
@@ -17,7 +18,7 @@ internal sealed class TlsTests : ClusterTestBase
     [Test]
     public async Task Connects_over_TLS_trusting_the_given_CA_and_refuses_an_untrusted_server()
     {
-        var dir = Track(new TempDirectory(NatsServerProcess.NewTempDir("tls"))).Path;
+        var dir = Track(new TempDirectory("tls")).Path;
         var (certFile, keyFile) = WriteSelfSignedCertificate(dir);
         var server = Track(await NatsServerProcess.StartAsync(extraConfig: $"tls {{ cert_file: \"{certFile}\", key_file: \"{keyFile}\" }}"));
 
@@ -26,7 +27,7 @@ internal sealed class TlsTests : ClusterTestBase
         Assert.That(result.Stored, Is.True);
 
         // Without trusting the server's certificate the connection is refused.
-        var (otherCa, _) = WriteSelfSignedCertificate(Track(new TempDirectory(NatsServerProcess.NewTempDir("tls-other"))).Path);
+        var (otherCa, _) = WriteSelfSignedCertificate(Track(new TempDirectory("tls-other")).Path);
         await Assert.CatchAsync<Exception>(async () =>
             await ClusterStore.ConnectAsync(Options(url: server.Url, configure: o => (o.UseTls, o.TlsCaFile) = (true, otherCa)) with { ConnectTimeout = TimeSpan.FromSeconds(5) }));
     }

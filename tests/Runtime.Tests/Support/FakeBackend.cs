@@ -48,7 +48,7 @@ public sealed class FakeBackend(FakeTimeProvider time)
     }
 }
 
-/// <summary>The static fetch methods the hand-written generated class references, as a user's would be.</summary>
+/// <summary>The static fetch methods of Modules/TestExpirables.expirables, as a user's would be.</summary>
 public static class TestSources
 {
     // Tests run one at a time (NUnit's default); each sets its own backend.

@@ -10,6 +10,9 @@ public abstract class RuntimeTestBase
 {
     protected static readonly DateTimeOffset Start = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>How long a test waits for what must happen before it counts as hung.</summary>
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
     protected FakeTimeProvider Time { get; private set; } = null!;
 
     protected FakeBackend Backend { get; private set; } = null!;
@@ -61,6 +64,15 @@ public abstract class RuntimeTestBase
 
     /// <summary>Waits for the background or shared fetch running now (if any) to finish and store its outcome.</summary>
     protected static Task Idle<T>(Expirable<T> expirable) => expirable.Core.WhenIdleAsync();
+
+    /// <summary>A definition for <see cref="InlineModule"/>: local and lazy unless said otherwise.</summary>
+    protected static ExpirableDefinition Def(
+        string name,
+        RefreshMode refresh = RefreshMode.Lazy,
+        TimeSpan? eagerBefore = null,
+        TimeSpan? timeout = null,
+        ExpirableScope scope = ExpirableScope.Local) =>
+        new(name, name, "T", scope, refresh, eagerBefore, timeout, "Inline.expirables", 1);
 
     protected static TaskCompletionSource<T> NewSource<T>() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

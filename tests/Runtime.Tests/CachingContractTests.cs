@@ -5,8 +5,8 @@ using NUnit.Framework;
 
 namespace ExpirableStore.Runtime.Tests;
 
-/// <summary>The seed library's suite, ported: every scope (cluster runs in-process here) and refresh mode.</summary>
-public sealed class SeedSuiteTests : RuntimeTestBase
+/// <summary>The caching contract (the Elixir library's single-node suite, ported) in every scope (cluster runs in-process here) and refresh mode.</summary>
+public sealed class CachingContractTests : RuntimeTestBase
 {
     [TestCaseSource(nameof(ScopesAndModes))]
     public async Task Stores_until_expiration(ExpirableScope scope, RefreshMode mode)
