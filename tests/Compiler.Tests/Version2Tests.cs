@@ -62,6 +62,10 @@ public sealed class Version2Tests
     [TestCase("expirable a < key string; fetch S.L >", "CreateKeyed", "Fetcher.ForKeyed<", "KeyedExpirable<")]
     [TestCase("expirable a < state S; fetch S.L >", "CreateStateful", "Fetcher.ForStateful<string,", "StatefulExpirable<string,")]
     [TestCase("expirable a < state S required; key int; fetch S.L >", "CreateKeyedStateful", "Fetcher.ForKeyedStateful<", "KeyedStatefulExpirable<")]
+    // After a value type, '<' followed by 'key' or 'state' is still read as it must: a generic
+    // argument named so in version 1 ('Foo<key>'), an option when a type follows it.
+    [TestCase("expirable a : Foo<key> < fetch S.L >", "Create", "Fetcher.For<", "Expirable<")]
+    [TestCase("expirable a : Foo < key Bar; fetch S.L >", "CreateKeyed", "Fetcher.ForKeyed<", "KeyedExpirable<")]
     public void Each_kind_is_created_by_its_factory_and_fetcher_and_has_its_accessor_type(string text, string factory, string fetcher, string accessor)
     {
         var code = ExpirablesCompiler.Compile(new SourceFile("case.expirables", "namespace N\n" + text)).GeneratedCode!;
