@@ -36,6 +36,20 @@ internal sealed class BucketOwnershipTests : MultiNodeTestBase
     }
 
     [Test]
+    public async Task A_bucket_JetStream_refuses_to_create_fails_the_connect_with_the_servers_reason()
+    {
+        // A single server cannot place a replicated stream: JetStream answers with an error (not a missing
+        // permission, which goes unanswered), and the user is told what the server said.
+        var options = NodeOptions();
+        options.Replicas = 3;
+
+        var thrown = await Assert.CatchAsync<InvalidOperationException>(async () => await ExpirableRuntime.ConnectAsync(options));
+
+        Assert.That(thrown!.Message, Does.Contain(Bucket).And.Contain("JetStream did not create it").And.Contain("JetStream error 10074"));
+        Assert.That(thrown.Message, Does.Not.Contain("may not create"));
+    }
+
+    [Test]
     public async Task A_user_that_may_only_use_the_buckets_keys_runs_the_whole_protocol()
     {
         const string BucketName = "leastprivilege";

@@ -122,7 +122,7 @@ internal sealed class ClusterBucket : IAsyncDisposable
                 // responders, "temporarily unavailable") is retried until the connect deadline, never taken
                 // for a missing bucket nor for a failed start at the first unanswered call.
                 var backoff = TimeSpan.FromMilliseconds(100);
-                var missingAndNotCreated = false;
+                CreateAttempt? lastAttempt = null;
                 while (true)
                 {
                     var found = await bucket.LookUpAsync(deadline.Token).ConfigureAwait(false);
@@ -133,24 +133,23 @@ internal sealed class ClusterBucket : IAsyncDisposable
 
                     if (found is { Known: true, Missing: true })
                     {
-                        switch (await bucket.TryCreateAsync(config: null, deadline.Token).ConfigureAwait(false))
+                        lastAttempt = await bucket.TryCreateAsync(config: null, deadline.Token).ConfigureAwait(false);
+                        switch (lastAttempt.Value.Outcome)
                         {
                             case CreateOutcome.Exists:
                                 return (bucket, null);
                             case CreateOutcome.Refused:
-                                throw NotPermittedToCreate(options);
+                                throw NotCreated(options, lastAttempt.Value);
                         }
-
-                        missingAndNotCreated = true;
                     }
 
                     try
                     {
                         await Task.Delay(backoff, deadline.Token).ConfigureAwait(false);
                     }
-                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && missingAndNotCreated)
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && lastAttempt is { } attempt)
                     {
-                        throw NotPermittedToCreate(options);
+                        throw NotCreated(options, attempt);
                     }
 
                     backoff = backoff * 2 < TimeSpan.FromSeconds(1) ? backoff * 2 : TimeSpan.FromSeconds(1);
@@ -225,16 +224,20 @@ internal sealed class ClusterBucket : IAsyncDisposable
         }
     }
 
-    /// <summary>The error of a connection that finds the bucket missing and cannot create it.</summary>
-    private static InvalidOperationException NotPermittedToCreate(ClusterStoreOptions options) => new(
-        $"Bucket '{options.Bucket}' does not exist and this connection may not create it: create it (a JetStream KV bucket), or grant $JS.API.STREAM.CREATE.KV_{options.Bucket}.");
+    private static string Describe(NatsJSApiException ex) => $"'{ex.Error.Description}' (JetStream error {ex.Error.ErrCode})";
+
+    /// <summary>The error of a connection that finds the bucket missing and could not create it.</summary>
+    private static InvalidOperationException NotCreated(ClusterStoreOptions options, CreateAttempt attempt) => new(
+        attempt.ServerError is { } serverError
+            ? $"Bucket '{options.Bucket}' does not exist and JetStream did not create it: {serverError}. Create it (a JetStream KV bucket with {options.Replicas} replica(s)), or fix what the server names."
+            : $"Bucket '{options.Bucket}' does not exist and this connection may not create it: create it (a JetStream KV bucket), or grant $JS.API.STREAM.CREATE.KV_{options.Bucket}.");
 
     /// <summary>
     /// Creates the bucket's stream: with <paramref name="config"/> (the configuration a lost bucket had), or
     /// as this process would (File storage, history 1, the configured replicas);
     /// <see cref="CreateOutcome.Exists"/> when it exists afterwards, whoever created it.
     /// </summary>
-    public async ValueTask<CreateOutcome> TryCreateAsync(StreamConfig? config, CancellationToken cancellationToken)
+    public async ValueTask<CreateAttempt> TryCreateAsync(StreamConfig? config, CancellationToken cancellationToken)
     {
         try
         {
@@ -262,23 +265,24 @@ internal sealed class ClusterBucket : IAsyncDisposable
         {
             // Created meanwhile by someone else (with another configuration): use it as it is.
         }
-        catch (NatsJSApiException ex) when (ex.Error.ErrCode is 10004 or 10008 or 10009)
+        catch (NatsJSApiException ex) when (ex.Error.ErrCode is 10004 or 10005 or 10008 or 10009)
         {
-            // Incomplete, temporarily unavailable, not the leader: JetStream is electing; ask again.
-            return CreateOutcome.Unknown;
+            // Incomplete, no suitable peers for placement (a cluster whose servers have not all joined its
+            // meta group yet refuses an R3 stream), temporarily unavailable, not the leader: ask again.
+            return new CreateAttempt(CreateOutcome.Unknown, Describe(ex));
         }
-        catch (NatsJSApiException)
+        catch (NatsJSApiException ex)
         {
-            return CreateOutcome.Refused;
+            return new CreateAttempt(CreateOutcome.Refused, Describe(ex));
         }
         catch (Exception ex) when (IsTransient(ex, cancellationToken))
         {
             // No answer: also what a user without the permission to create gets (the server drops the request).
-            return CreateOutcome.Unknown;
+            return new CreateAttempt(CreateOutcome.Unknown, ServerError: null);
         }
 
         var found = await LookUpAsync(cancellationToken).ConfigureAwait(false);
-        return found is { Known: true, Missing: false } ? CreateOutcome.Exists : CreateOutcome.Unknown;
+        return new CreateAttempt(found is { Known: true, Missing: false } ? CreateOutcome.Exists : CreateOutcome.Unknown, ServerError: null);
     }
 
     /// <summary>Writes <paramref name="data"/> under <paramref name="key"/>; with <paramref name="expectedRevision"/> only if that is the key's last revision (0: none).</summary>
@@ -477,6 +481,9 @@ internal sealed class ClusterBucket : IAsyncDisposable
         return await call(cts.Token).ConfigureAwait(false);
     }
 }
+
+/// <summary>What an attempt to create the bucket's stream ended in, with JetStream's error when it answered one.</summary>
+internal readonly record struct CreateAttempt(CreateOutcome Outcome, string? ServerError);
 
 /// <summary>What an attempt to create the bucket's stream ended in.</summary>
 internal enum CreateOutcome

@@ -39,7 +39,7 @@ internal sealed partial class ClusterStore
             }
 
             // Created again as it was (the operator's replicas, history and limits), or as this process would.
-            if (await _bucket.TryCreateAsync(_streamConfig, cancellationToken).ConfigureAwait(false) != CreateOutcome.Exists)
+            if ((await _bucket.TryCreateAsync(_streamConfig, cancellationToken).ConfigureAwait(false)).Outcome != CreateOutcome.Exists)
             {
                 return WatchStart.Retry;
             }
