@@ -156,16 +156,10 @@ internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
     public ValueTask<bool> InvalidateAsync(TKey key, T staleValue, CancellationToken cancellationToken) =>
         Cells.TryGetValue(key, out var cell) ? cell.Core.InvalidateAsync(staleValue, cancellationToken) : new ValueTask<bool>(false);
 
-    public void PutState(TKey key, object? state)
+    /// <summary>A put or an update of one key's state (see <see cref="ExpirableCore{T}.TryWriteStateAsync"/>).</summary>
+    public async ValueTask WriteStateAsync(TKey key, Func<bool, object?, object?> update, CancellationToken cancellationToken)
     {
-        while (!GetOrCreate(key).Core.TryPutState(state))
-        {
-        }
-    }
-
-    public void UpdateState(TKey key, Func<bool, object?, object?> update)
-    {
-        while (!GetOrCreate(key).Core.TryUpdateState(update))
+        while (!await GetOrCreate(key).Core.TryWriteStateAsync(update, cancellationToken).ConfigureAwait(false))
         {
         }
     }

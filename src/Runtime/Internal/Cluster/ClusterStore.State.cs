@@ -1,0 +1,93 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ExpirableStore.Internal.Cluster;
+
+internal sealed partial class ClusterStore
+{
+    /// <summary>
+    /// Writes a stateful key's state (a put or an update) with a compare-and-set on the key's revision, keeping
+    /// the value the key holds. While another process (or this one) holds the key's lease, it waits for the
+    /// lease to end or lapse: the running fetch writes its next state first and this state lands over it, as
+    /// a put after the fetch would. <paramref name="newState"/> receives the state the write is based on (null:
+    /// none) and runs again whenever the compare-and-set loses. Returns the envelope written, or null when the
+    /// key holds an entry this process cannot read (never written over) or the server refused the write.
+    /// </summary>
+    public async ValueTask<ClusterEnvelope?> WriteStateAsync(string key, Func<byte[]?, byte[]> newState, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(newState);
+        var backoff = TimeSpan.FromMilliseconds(25);
+        long unknownSince = 0;
+        var synced = false;
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!Replicas.Ready.IsCompleted)
+            {
+                await WaitRealAsync(Replicas.Ready, backoff = Next(backoff), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var (state, next) = Replicas.GetWithSignal(key);
+            if (!synced)
+            {
+                // An update must not start from a replica behind the server (a put elsewhere not seen yet).
+                synced = true;
+                if (await SyncAsync(key, state.Revision, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+            }
+
+            var envelope = state.Kind == ReplicaKind.Present ? state.Envelope : null;
+            if (envelope is { IsReadable: false })
+            {
+                Log.NotShared(_logger, key, "the key holds an entry this process cannot read; the state is not written over it");
+                return null;
+            }
+
+            if (envelope?.Lease is { } lease && !envelope.Abandoned)
+            {
+                var held = _time.GetElapsedTime(state.ObservedAt);
+                if (held < lease.Duration)
+                {
+                    await WaitForChangeAsync(next, lease.Duration - held, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+            }
+
+            // An abandoned or lapsed lease is dropped: its holder's late write is fenced and keeps this state.
+            var based = envelope?.ValueOnly() ?? new ClusterEnvelope();
+            var written = based with { State = newState(based.State), StateVersion = based.StateVersion + 1 };
+            var write = await _bucket.PutAsync(key, Codec.Encode(key, written), state.Revision, cancellationToken).ConfigureAwait(false);
+            switch (write.Status)
+            {
+                case WriteStatus.Landed:
+                    NoteAvailable();
+                    Replicas.ApplyOwnWrite(key, write.Revision, written);
+                    return written;
+                case WriteStatus.Conflict:
+                    await Replicas.WaitForRevisionAsync(key, Math.Max(write.Revision, state.Revision + 1), _options.CallTimeout, cancellationToken).ConfigureAwait(false);
+                    continue;
+                case WriteStatus.Unknown:
+                    // It may have landed: the next round bases the state on what the replica shows.
+                    NoteUnavailable(key, write.Reason ?? "no answer");
+                    unknownSince = unknownSince == 0 ? Stopwatch.GetTimestamp() : unknownSince;
+                    if (Stopwatch.GetElapsedTime(unknownSince) > _options.UnavailableBudget)
+                    {
+                        throw new ClusterCallTimeoutException($"The state of '{key}' could not be written: {write.Reason ?? "no answer"}.");
+                    }
+
+                    await WaitRealAsync(next, backoff = Next(backoff), cancellationToken).ConfigureAwait(false);
+                    continue;
+                default:
+                    Log.NotShared(_logger, key, write.Reason ?? "refused by the server");
+                    return null;
+            }
+        }
+
+        throw new InvalidOperationException($"The state of '{key}' could not be written: the key changes too fast.");
+    }
+}

@@ -1,0 +1,154 @@
+// Hand-written in the shape the compiler emits for language version 2 (design-v2.md), until the
+// compiler's v2 is merged and this module can be generated from a .expirables file.
+#nullable enable
+#pragma warning disable CS1591
+
+using global::System;
+using global::System.Collections.Concurrent;
+using global::System.Threading;
+using global::System.Threading.Tasks;
+using global::Microsoft.Extensions.DependencyInjection;
+
+namespace ExpirableStore.Cluster.Tests.Nodes.V2
+{
+    [global::System.CodeDom.Compiler.GeneratedCode("expirablesc", "0.2.0")]
+    public sealed partial class ClusterV2Expirables : global::ExpirableStore.ExpirableModule
+    {
+        public const string Name = "ExpirableStore.Cluster.Tests.Nodes.V2.ClusterV2Expirables";
+
+        public static global::System.Collections.Generic.IReadOnlyList<global::ExpirableStore.ExpirableDefinition> Definitions { get; } =
+            new global::ExpirableStore.ExpirableDefinition[]
+            {
+                new global::ExpirableStore.ExpirableDefinition(
+                    name: "tenant_token", memberName: "TenantToken", valueType: "string",
+                    keyType: "string", stateType: null, stateRequired: false,
+                    scope: global::ExpirableStore.ExpirableScope.Cluster,
+                    refresh: global::ExpirableStore.RefreshMode.Lazy,
+                    eagerBefore: null, timeout: null,
+                    sourceFile: "ClusterV2.expirables", line: 1),
+                new global::ExpirableStore.ExpirableDefinition(
+                    name: "oauth", memberName: "Oauth", valueType: "string",
+                    keyType: null, stateType: "string", stateRequired: true,
+                    scope: global::ExpirableStore.ExpirableScope.Cluster,
+                    refresh: global::ExpirableStore.RefreshMode.Lazy,
+                    eagerBefore: null, timeout: null,
+                    sourceFile: "ClusterV2.expirables", line: 2),
+                new global::ExpirableStore.ExpirableDefinition(
+                    name: "tenant_oauth", memberName: "TenantOauth", valueType: "string",
+                    keyType: "Guid", stateType: "string", stateRequired: true,
+                    scope: global::ExpirableStore.ExpirableScope.Cluster,
+                    refresh: global::ExpirableStore.RefreshMode.Lazy,
+                    eagerBefore: null, timeout: null,
+                    sourceFile: "ClusterV2.expirables", line: 3),
+                new global::ExpirableStore.ExpirableDefinition(
+                    name: "slow_oauth", memberName: "SlowOauth", valueType: "string",
+                    keyType: null, stateType: "string", stateRequired: true,
+                    scope: global::ExpirableStore.ExpirableScope.Cluster,
+                    refresh: global::ExpirableStore.RefreshMode.Lazy,
+                    eagerBefore: null, timeout: global::System.TimeSpan.FromMilliseconds(1000),
+                    sourceFile: "ClusterV2.expirables", line: 4),
+            };
+
+        public ClusterV2Expirables(global::ExpirableStore.ExpirableRuntime runtime)
+            : base(runtime, Name, Definitions)
+        {
+            this.TenantToken = this.CreateKeyed(Definitions[0], global::ExpirableStore.Fetcher.ForKeyed<
+                string
+                ,
+                string
+            >(
+                V2Upstream.Token
+            ));
+            this.Oauth = this.CreateStateful(Definitions[1], global::ExpirableStore.Fetcher.ForStateful<
+                string
+                ,
+                string
+            >(
+                V2Upstream.Refresh
+            ));
+            this.TenantOauth = this.CreateKeyedStateful(Definitions[2], global::ExpirableStore.Fetcher.ForKeyedStateful<
+                Guid
+                ,
+                string
+                ,
+                string
+            >(
+                V2Upstream.RefreshTenant
+            ));
+            this.SlowOauth = this.CreateStateful(Definitions[3], global::ExpirableStore.Fetcher.ForStateful<
+                string
+                ,
+                string
+            >(
+                V2Upstream.Refresh
+            ));
+        }
+
+        public global::ExpirableStore.KeyedExpirable<string, string> TenantToken { get; }
+
+        public global::ExpirableStore.StatefulExpirable<string, string> SlowOauth { get; }
+
+        public global::ExpirableStore.StatefulExpirable<string, string> Oauth { get; }
+
+        public global::ExpirableStore.KeyedStatefulExpirable<Guid, string, string> TenantOauth { get; }
+
+        /// <summary>The bucket key of an expirable of this module under the default key prefix.</summary>
+        public static string Key(string name) => global::ExpirableStore.Internal.Cluster.ClusterStoreOptions.ResolveKeyPrefix(null) + "." + Name + "." + name;
+    }
+
+    /// <summary>
+    /// The upstream the fetch methods call, reached through the runtime's services: per-key tokens, and an
+    /// OAuth server that rotates refresh tokens and rejects one used twice.
+    /// </summary>
+    public sealed class V2Upstream
+    {
+        private readonly ConcurrentDictionary<string, int> _counts = new();
+        private readonly ConcurrentDictionary<string, bool> _used = new();
+
+        public V2Upstream(TimeProvider time) => Time = time;
+
+        public TimeProvider Time { get; }
+
+        public TimeSpan Ttl { get; set; } = TimeSpan.FromMinutes(5);
+
+        /// <summary>Awaited by every fetch before it answers (a test holds fetches with it).</summary>
+        public Func<Task> Gate { get; set; } = () => Task.CompletedTask;
+
+        /// <summary>Every refresh token presented, in order.</summary>
+        public ConcurrentQueue<string> Presented { get; } = new();
+
+        public ConcurrentQueue<string> TokenCalls { get; } = new();
+
+        public int Reused => Presented.Count - _used.Count;
+
+        public static async ValueTask<Fetched<string>> Token(string key, IServiceProvider services, CancellationToken cancellationToken)
+        {
+            var upstream = services.GetRequiredService<V2Upstream>();
+            upstream.TokenCalls.Enqueue(key);
+            await upstream.Gate().ConfigureAwait(false);
+            var n = upstream._counts.AddOrUpdate(key, 1, static (_, c) => c + 1);
+            return Fetched.Ok($"{key}-{n}", upstream.Time.GetUtcNow() + upstream.Ttl);
+        }
+
+        public static ValueTask<Fetched<string, string>> Refresh(string refreshToken, IServiceProvider services, CancellationToken cancellationToken) =>
+            services.GetRequiredService<V2Upstream>().RotateAsync(string.Empty, refreshToken);
+
+        public static ValueTask<Fetched<string, string>> RefreshTenant(Guid tenant, string refreshToken, IServiceProvider services, CancellationToken cancellationToken) =>
+            services.GetRequiredService<V2Upstream>().RotateAsync(tenant.ToString("N")[..6] + ":", refreshToken);
+
+        /// <summary>rt-N gives at-N and rt-(N+1); a refresh token presented twice is rejected (its state stays).</summary>
+        private async ValueTask<Fetched<string, string>> RotateAsync(string prefix, string refreshToken)
+        {
+            Presented.Enqueue(prefix + refreshToken);
+            await Gate().ConfigureAwait(false);
+            if (!_used.TryAdd(prefix + refreshToken, true))
+            {
+                return Fetched.Failed<string>("invalid_grant: refresh token reused").WithState(refreshToken);
+            }
+
+            var n = int.Parse(refreshToken.AsSpan(refreshToken.LastIndexOf('-') + 1), System.Globalization.CultureInfo.InvariantCulture);
+            var stem = refreshToken[..refreshToken.LastIndexOf('-')];
+            return Fetched.Ok($"at-{stem}-{n}", Time.GetUtcNow() + Ttl).WithState($"{stem}-{n + 1}");
+        }
+    }
+}
