@@ -112,7 +112,7 @@ namespace ExpirableStore.Cluster.Tests.Nodes.V2
         public TimeSpan Ttl { get; set; } = TimeSpan.FromMinutes(5);
 
         /// <summary>Awaited by every fetch before it answers (a test holds fetches with it).</summary>
-        public Func<Task> Gate { get; set; } = () => Task.CompletedTask;
+        public Func<CancellationToken, Task> Gate { get; set; } = _ => Task.CompletedTask;
 
         /// <summary>Every refresh token presented, in order.</summary>
         public ConcurrentQueue<string> Presented { get; } = new();
@@ -125,22 +125,22 @@ namespace ExpirableStore.Cluster.Tests.Nodes.V2
         {
             var upstream = services.GetRequiredService<V2Upstream>();
             upstream.TokenCalls.Enqueue(key);
-            await upstream.Gate().ConfigureAwait(false);
+            await upstream.Gate(cancellationToken).ConfigureAwait(false);
             var n = upstream._counts.AddOrUpdate(key, 1, static (_, c) => c + 1);
             return Fetched.Ok($"{key}-{n}", upstream.Time.GetUtcNow() + upstream.Ttl);
         }
 
         public static ValueTask<Fetched<string, string>> Refresh(string refreshToken, IServiceProvider services, CancellationToken cancellationToken) =>
-            services.GetRequiredService<V2Upstream>().RotateAsync(string.Empty, refreshToken);
+            services.GetRequiredService<V2Upstream>().RotateAsync(string.Empty, refreshToken, cancellationToken);
 
         public static ValueTask<Fetched<string, string>> RefreshTenant(Guid tenant, string refreshToken, IServiceProvider services, CancellationToken cancellationToken) =>
-            services.GetRequiredService<V2Upstream>().RotateAsync(tenant.ToString("N")[..6] + ":", refreshToken);
+            services.GetRequiredService<V2Upstream>().RotateAsync(tenant.ToString("N")[..6] + ":", refreshToken, cancellationToken);
 
         /// <summary>rt-N gives at-N and rt-(N+1); a refresh token presented twice is rejected (its state stays).</summary>
-        private async ValueTask<Fetched<string, string>> RotateAsync(string prefix, string refreshToken)
+        private async ValueTask<Fetched<string, string>> RotateAsync(string prefix, string refreshToken, CancellationToken cancellationToken)
         {
             Presented.Enqueue(prefix + refreshToken);
-            await Gate().ConfigureAwait(false);
+            await Gate(cancellationToken).ConfigureAwait(false);
             if (!_used.TryAdd(prefix + refreshToken, true))
             {
                 return Fetched.Failed<string>("invalid_grant: refresh token reused").WithState(refreshToken);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using ExpirableStore.Cluster.Tests.Infrastructure;
 using ExpirableStore.Internal.Cluster;
@@ -18,6 +19,7 @@ internal sealed class KeyedStatefulClusterTests : MultiNodeTestBase
     private static readonly string[] AppleBanana = ["apple", "banana"];
     private static readonly string[] Rt12 = ["rt-1", "rt-2"];
     private static readonly string[] Rt7 = ["rt-7"];
+    private static readonly string[] RtOneTwoTwo = ["rt-1", "rt-2", "rt-2"];
 
     private V2Upstream _upstream = null!;
 
@@ -42,7 +44,7 @@ internal sealed class KeyedStatefulClusterTests : MultiNodeTestBase
     {
         var nodes = new[] { await NodeAsync("a"), await NodeAsync("b"), await NodeAsync("c") };
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _upstream.Gate = () => release.Task;
+        _upstream.Gate = _ => release.Task;
         var keys = new[] { "k1", "k2", "k3" };
         var callers = nodes.SelectMany(node => Enumerable.Range(0, 60).Select(i => Task.Run(async () => await node.Module.TenantToken.GetAsync(keys[i % 3])))).ToArray();
 
@@ -233,7 +235,7 @@ internal sealed class KeyedStatefulClusterTests : MultiNodeTestBase
         var (a, b) = (await NodeAsync("a"), await NodeAsync("b"));
         await a.Module.SlowOauth.PutStateAsync("rt-1");
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _upstream.Gate = () => release.Task;
+        _upstream.Gate = _ => release.Task;
         var waiting = a.Module.SlowOauth.FetchAsync().AsTask();
         await WaitUntilAsync(() => _upstream.Presented.Count == 1, "the fetch started");
 
@@ -248,6 +250,30 @@ internal sealed class KeyedStatefulClusterTests : MultiNodeTestBase
     }
 
     [Test]
+    public async Task When_the_lease_holder_dies_mid_refresh_the_next_refresh_uses_the_state_of_the_last_write_that_landed()
+    {
+        var (a, b) = (await NodeAsync("a", time: TimeProvider.System), await NodeAsync("b", time: TimeProvider.System));
+        await a.Module.Oauth.PutStateAsync("rt-1");
+        var first = await a.Module.Oauth.GetAsync();
+        Assert.That(await a.Module.Oauth.InvalidateAsync(first), Is.True); // the bucket keeps rt-2, the state that landed
+
+        var hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hangs = 1;
+        _upstream.Gate = ct => Interlocked.Exchange(ref hangs, 0) == 1 ? hang.Task.WaitAsync(ct) : Task.CompletedTask;
+        var dying = a.Module.Oauth.FetchAsync().AsTask();
+        await WaitUntilAsync(() => _upstream.Presented.Count == 2, "node a presented rt-2");
+        await WaitForReplicaAsync(b.Node.Cluster, ClusterV2Expirables.Key("oauth"), s => s.Envelope?.Lease is not null);
+
+        var waiting = b.Module.Oauth.GetAsync().AsTask();
+        await a.Node.KillAsync();
+
+        Assert.That(await waiting.WaitAsync(TimeSpan.FromSeconds(15)), Is.EqualTo("at-rt-2"));
+        Assert.That(_upstream.Presented, Is.EqualTo(RtOneTwoTwo), "node b presented the state of the last write that landed, never an older one");
+        Assert.That((await dying).IsOk, Is.False);
+        hang.TrySetResult();
+    }
+
+    [Test]
     public async Task A_module_refuses_a_cluster_key_type_the_bucket_cannot_encode_when_constructed()
     {
         var a = await NodeAsync("a");
@@ -258,9 +284,9 @@ internal sealed class KeyedStatefulClusterTests : MultiNodeTestBase
 
     private static string TenantKey(Guid tenant) => ClusterV2Expirables.Key("tenant_oauth." + tenant.ToString("D"));
 
-    private async Task<(ClusterNode Node, ClusterV2Expirables Module)> NodeAsync(string name, byte[]? encryptionKey = null)
+    private async Task<(ClusterNode Node, ClusterV2Expirables Module)> NodeAsync(string name, byte[]? encryptionKey = null, TimeProvider? time = null)
     {
-        var options = NodeOptions();
+        var options = NodeOptions(time);
         options.Services = Track(new ServiceCollection().AddSingleton(_upstream).BuildServiceProvider());
         options.EncryptionKey = encryptionKey;
         var node = await StartNodeAsync(name, options);
