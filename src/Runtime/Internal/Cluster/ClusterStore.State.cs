@@ -15,7 +15,14 @@ internal sealed partial class ClusterStore
     /// none) and runs again whenever the compare-and-set loses. Returns the envelope written, or null when the
     /// key holds an entry this process cannot read (never written over) or the server refused the write.
     /// </summary>
-    public async ValueTask<ClusterEnvelope?> WriteStateAsync(string key, Func<byte[]?, byte[]> newState, CancellationToken cancellationToken = default)
+    /// <param name="key">The bucket key.</param>
+    /// <param name="newState">From the state the write is based on to the state written.</param>
+    /// <param name="waitForLease">
+    /// False for a write from inside the key's own running fetch, which would wait for itself: the lease is
+    /// written over, its holder is fenced and writes its value over this state.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public async ValueTask<ClusterEnvelope?> WriteStateAsync(string key, Func<byte[]?, byte[]> newState, bool waitForLease = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(newState);
         var backoff = TimeSpan.FromMilliseconds(25);
@@ -48,7 +55,7 @@ internal sealed partial class ClusterStore
                 return null;
             }
 
-            if (envelope?.Lease is { } lease && !envelope.Abandoned)
+            if (waitForLease && envelope?.Lease is { } lease && !envelope.Abandoned)
             {
                 var held = _time.GetElapsedTime(state.ObservedAt);
                 if (held < lease.Duration)

@@ -171,6 +171,7 @@ internal sealed class NatsExpirableStore : IExpirableStore
         }
 
         object? written = null;
+        var insideOwnFetch = FetchContext.Call is { } call && ReferenceEquals(call.Slot, slot);
         var envelope = await store.WriteStateAsync(
             BucketKey(slot.Key),
             current =>
@@ -183,6 +184,7 @@ internal sealed class NatsExpirableStore : IExpirableStore
                 written = update(read is not null, read?.Value);
                 return stateful.Serialize(_serializer, written);
             },
+            waitForLease: !insideOwnFetch,
             cancellationToken).ConfigureAwait(false);
         return envelope is null ? default : new StateWrite(true, written);
     }

@@ -274,6 +274,29 @@ internal sealed class KeyedStatefulClusterTests : MultiNodeTestBase
     }
 
     [Test]
+    public async Task A_state_put_from_inside_the_running_fetch_does_not_wait_for_itself_and_wins()
+    {
+        var (a, b) = (await NodeAsync("a"), await NodeAsync("b"));
+        await a.Module.Oauth.PutStateAsync("rt-1");
+        var once = 1;
+        _upstream.Gate = async ct =>
+        {
+            if (Interlocked.Exchange(ref once, 0) == 1)
+            {
+                // The user re-authorised while this refresh ran: a newer grant than the one it returns.
+                await a.Module.Oauth.PutStateAsync("rt-50", ct);
+            }
+        };
+
+        var outcome = await a.Module.Oauth.FetchAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.That(outcome.Value, Is.EqualTo("at-rt-1"));
+        var landed = await WaitForReplicaAsync(b.Node.Cluster, ClusterV2Expirables.Key("oauth"), s => s.Envelope is { Lease: null, Data: not null });
+        Assert.That(Text(landed.Envelope!.State), Is.EqualTo("\"rt-50\""), "the put made while the fetch ran is newer than the state it returned");
+        Assert.That(a.Module.Oauth.Core.State?.Value, Is.EqualTo("rt-50"));
+    }
+
+    [Test]
     public async Task A_module_refuses_a_cluster_key_type_the_bucket_cannot_encode_when_constructed()
     {
         var a = await NodeAsync("a");
