@@ -22,6 +22,12 @@ CLUSTER   : 'cluster' ;
 LOCAL     : 'local' ;
 LAZY      : 'lazy' ;
 EAGER     : 'eager' ;
+// Version 2's contextual keywords: the parser reads them as names everywhere but where an option
+// starts ('key', 'state') and right after the type of a 'state' ('required'), so that a version 1
+// file that uses them as names keeps its meaning (grammar rule 'identifier').
+KEY       : 'key' ;
+STATE     : 'state' ;
+REQUIRED  : 'required' ;
 
 LT        : '<' ;
 GT        : '>' ;

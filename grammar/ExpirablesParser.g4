@@ -26,6 +26,17 @@ option
     | SCOPE scopeValue=(CLUSTER | LOCAL)              # scopeOption
     | REFRESH (LAZY | EAGER duration)                 # refreshOption
     | TIMEOUT duration                                # timeoutOption
+    | KEY type                                        # keyOption
+    // 'required' right after the type belongs to the state (the subrule is greedy: 'state S
+    // required' is never read as 'state S' and the alternative below).
+    | STATE type REQUIRED?                            # stateOption
+    // 'state required S': the word before the type, read so that the checker can name the fix
+    // (EXP0110) rather than report the type as a second mistake. 'state required required' and
+    // 'state required;' are the alternative above (a type named 'required', which EXP0110 flags).
+    | STATE REQUIRED type                             # requiredBeforeStateTypeOption
+    // A 'required' anywhere else where an option may start is read so that the checker can say
+    // where it belongs (EXP0110) rather than a syntax error that cannot.
+    | REQUIRED                                        # misplacedRequiredOption
     ;
 
 // One DURATION token ('1h30m'); the words after it are read too ('30 s', '1h 30m': nothing else
@@ -38,9 +49,13 @@ qualifiedName
     : identifier (DOT identifier)*
     ;
 
+// The contextual keywords are names wherever a name is read.
 identifier
     : IDENTIFIER
     | ESCAPED_IDENTIFIER
+    | KEY
+    | STATE
+    | REQUIRED
     ;
 
 // C# type syntax. Nesting depth is bounded (src/Compiler/Parsing/Internal/ExpirablesParser.Nesting.cs) so that

@@ -230,6 +230,57 @@ public sealed class CheckCommandTests
         }
     }
 
+    // Language version 2 through the CLI: a file with keyed and stateful declarations checks clean,
+    // and each of its mistakes is one diagnostic that names the fix, in text and in SARIF.
+    private const string Version2File =
+        "namespace Acme.Tenants\n"
+        + "expirable tenant_api_key < key string; fetch Tenants.FetchApiKey >\n"
+        + "expirable tenant_oauth : AccessToken < key Guid; state OAuthGrant required; fetch Tenants.Refresh >\n";
+
+    [Test]
+    public void Check_of_a_file_with_keyed_and_stateful_expirables_prints_nothing_and_exits_0()
+    {
+        using var temp = new TempDirectory();
+        temp.Write("tenants.expirables", Version2File);
+
+        var run = Expirablesc.Run(temp.Path, "check", "tenants.expirables");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
+        Assert.That(run.Output, Is.Empty);
+    }
+
+    [Test]
+    public void Version_2_mistakes_are_one_diagnostic_each_in_text_and_in_SARIF_with_their_rules()
+    {
+        using var temp = new TempDirectory();
+        temp.Write("tenants.expirables", Version2File
+            + "expirable crm_token < required state RefreshToken; fetch Crm.Refresh >\n"
+            + "expirable by_number < key int?; fetch N.Load >\n"
+            + "expirable twice < state A; state B; fetch N.Load >\n");
+
+        var text = Expirablesc.Run(temp.Path, "check", "tenants.expirables");
+        var sarif = Expirablesc.Run(temp.Path, "check", "tenants.expirables", "--format", "sarif");
+
+        Assert.That(text.ExitCode, Is.EqualTo(ExitCodes.Failure), text.ToString());
+        Assert.That(text.OutputLines, Is.EqualTo(new[]
+        {
+            "tenants.expirables(4,23): error EXP0110: 'required' must come right after the type of the 'state' option: write 'state RefreshToken required'",
+            "tenants.expirables(5,27): error EXP0111: the key type 'int?' is nullable, but a key is never null: write 'key int'",
+            "tenants.expirables(6,28): error EXP0105: option 'state' is given twice in expirable 'twice' (first on line 6)",
+        }));
+        using var json = JsonDocument.Parse(sarif.Output);
+        var sarifRun = json.RootElement.GetProperty("runs").EnumerateArray().Single();
+        var rules = sarifRun.GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray().ToArray();
+        var results = sarifRun.GetProperty("results").EnumerateArray().ToArray();
+        Assert.That(results.Select(r => r.GetProperty("ruleId").GetString()), Is.EqualTo(new[] { "EXP0110", "EXP0111", "EXP0105" }));
+        var required = rules[results[0].GetProperty("ruleIndex").GetInt32()];
+        Assert.That(required.GetProperty("fullDescription").GetProperty("text").GetString(), Does.Contain("'state RefreshToken required'"));
+        Assert.That(required.GetProperty("helpUri").GetString(), Does.EndWith("dsl.md#exp0110"));
+        var nullableKey = rules[results[1].GetProperty("ruleIndex").GetInt32()];
+        Assert.That(nullableKey.GetProperty("shortDescription").GetProperty("text").GetString(), Is.EqualTo("Nullable key type"));
+        Assert.That(nullableKey.GetProperty("helpUri").GetString(), Does.EndWith("dsl.md#exp0111"));
+    }
+
     [Test]
     public void Output_option_writes_the_report_to_a_file()
     {

@@ -125,6 +125,10 @@ public sealed class AcceptedFilesCompileTests
 
     [TestCase("reference_equals", "ReferenceEquals")]
     [TestCase("get_type", "GetType")]
+    [TestCase("create_keyed_stateful", "CreateKeyedStateful")]
+    [TestCase("put_state_async", "PutStateAsync")]
+    [TestCase("update_state_async", "UpdateStateAsync")]
+    [TestCase("invalidate_async", "InvalidateAsync")]
     public void A_member_that_would_hide_an_inherited_one_is_EXP0103(string name, string member)
     {
         var diagnostic = ExpirablesCompiler.Check(new SourceFile("tokens.expirables", $"expirable {name} < fetch S.L >\n")).Single();

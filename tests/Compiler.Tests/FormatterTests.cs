@@ -62,6 +62,17 @@ public sealed class FormatterTests
     }
 
     [Test]
+    public void The_layout_of_the_version_2_options_is_the_documented_one()
+    {
+        var input = SourceFile.Load(TestData.PathOf("Format", "version2.input.expirables"));
+        var expected = File.ReadAllText(TestData.PathOf("Format", "version2.expected.expirables"));
+
+        Assert.That(Format(input), Is.EqualTo(expected));
+        Assert.That(expected, Does.Contain("\n    state PartnerGrant required\n"), "'required' stays with its state, one space after the type");
+        Assert.That(expected, Does.Contain("\n    key (string region, int year)\n"), "a key type is spaced as a type annotation");
+    }
+
+    [Test]
     public void Comments_stay_beside_the_tokens_they_annotate()
     {
         var formatted = Format(SourceFile.Load(TestData.PathOf("Format", "comments.expirables")));

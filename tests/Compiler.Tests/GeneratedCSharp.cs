@@ -33,7 +33,9 @@ internal static class GeneratedCSharp
 
     private static readonly Lazy<SyntaxTree> Stub = new(() => Parse(File.ReadAllText(TestData.PathOf("Roslyn", "RuntimeStub.cs")), "RuntimeStub.cs"));
 
-    private static readonly Lazy<SyntaxTree> Fetchers = new(() => Parse(File.ReadAllText(TestData.PathOf("Roslyn", "Fetchers.cs")), "Fetchers.cs"));
+    private static readonly Lazy<SyntaxTree[]> Fetchers = new(() => new[] { "Fetchers.cs", "FetchersVersion2.cs" }
+        .Select(f => Parse(File.ReadAllText(TestData.PathOf("Roslyn", f)), f))
+        .ToArray());
 
     public static SyntaxTree Parse(string code, string path) => CSharpSyntaxTree.ParseText(code, ParseOptions, path: path);
 
@@ -49,7 +51,7 @@ internal static class GeneratedCSharp
 
         if (withFetchers)
         {
-            trees.Add(Fetchers.Value);
+            trees.AddRange(Fetchers.Value);
         }
 
         var compilation = CSharpCompilation.Create(

@@ -19,6 +19,12 @@ public sealed class LineMappingTests
     public void An_unknown_type_is_reported_where_it_is_written(string declaration, string name) =>
         AssertReportedAt("namespace Samples.Types\n" + declaration + "\n", name);
 
+    [TestCase("expirable spread : int < key Dictionary< string ,\n    (* the key *) Strnig >; fetch TypeSources.SpreadOut >", "Strnig")]
+    [TestCase("expirable spread : int <\n    state List<\n        Strnig>? required\n    fetch TypeSources.SpreadOut\n>", "Strnig")]
+    [TestCase("expirable spread : int < key int; state (int a, Strnig b); fetch TypeSources.SpreadOut >", "Strnig")]
+    public void An_unknown_key_or_state_type_is_reported_where_it_is_written(string declaration, string name) =>
+        AssertReportedAt("namespace Samples.Types\n" + declaration + "\n", name);
+
     [TestCase("expirable spread : int < fetch TypeSources . SpredOut >", "SpredOut")]
     [TestCase("expirable spread : int < fetch\n    TypeSources (* where *) .\n        SpredOut >", "SpredOut")]
     [TestCase("expirable spread : int < fetch Missing.class.Load >", "Missing")]

@@ -19,7 +19,9 @@ namespace ExpirableStore.Compiler.Tests;
 /// diagnostic points inside the file, a variant that still parses formats idempotently, and a
 /// variant that check accepts generates C# that builds (a sample of them is built with Roslyn,
 /// every warning an error; only names the test does not define are allowed to be missing).
-/// A failure names the variant's number; <see cref="Variant"/> rebuilds it.
+/// The variants of the version 1 files are also compared with what the version 1 compiler made
+/// of them (<see cref="Version1Baseline"/>). A failure names the variant's number;
+/// <see cref="Variant"/> rebuilds it.
 /// </summary>
 public sealed class MutationFuzzTests
 {
@@ -41,10 +43,26 @@ public sealed class MutationFuzzTests
         "\0", "\uD800", "\uDC00", "\U0001F600", "é", "\u2028", "\"", "'", "#line", "}", "{", "\\",
     };
 
-    private static readonly Lazy<SeedFile[]> Seeds = new(() => TestData.ValidInputs()
+    // The version 1 files the variants are made from: the valid inputs of the tests when version 1
+    // was the language, listed (with their contents' digests) in the baseline.
+    private static readonly Lazy<SeedFile[]> Seeds = new(() => Version1Baseline.SeedFiles()
         .Select(path => SourceFile.Load(path))
         .Select(source => new SeedFile(source.Text, SignificantSpans(source)))
         .ToArray());
+
+    private static readonly FuzzSet Version1 = new(RandomSeed, Seeds, Fragments);
+
+    // Version 2: the valid inputs with keyed or stateful declarations, and its words to insert.
+    private const int Version2VariantCount = 3_000;
+
+    private static readonly FuzzSet Version2 = new(
+        RandomSeed + 2,
+        new Lazy<SeedFile[]>(() => TestData.ValidInputs()
+            .Select(path => SourceFile.Load(path))
+            .Where(source => source.Text.Contains("< key ", StringComparison.Ordinal) || source.Text.Contains("state ", StringComparison.Ordinal))
+            .Select(source => new SeedFile(source.Text, SignificantSpans(source)))
+            .ToArray()),
+        Fragments.Concat(new[] { "key", "state", "required", "key string", "state S required", "key int?", "@key" }).ToArray());
 
     [Test]
     public void Ten_thousand_mutated_files_never_break_the_compiler_or_the_formatter()
@@ -53,11 +71,12 @@ public sealed class MutationFuzzTests
         var accepted = new ConcurrentBag<int>();
         var stopwatch = Stopwatch.StartNew();
         var parsed = 0;
+        var outcomes = new string[VariantCount];
 
         Parallel.For(0, VariantCount, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, index =>
         {
-            var text = Variant(index);
-            var problem = Examine($"variant-{index}.expirables", text, out var formatted, out var isAccepted);
+            var text = Variant(Version1, index);
+            var problem = Examine($"variant-{index}.expirables", text, out var formatted, out var isAccepted, out outcomes[index]);
             if (formatted)
             {
                 System.Threading.Interlocked.Increment(ref parsed);
@@ -75,18 +94,57 @@ public sealed class MutationFuzzTests
         });
 
         var examined = stopwatch.Elapsed;
-        var built = BuildAcceptedSample(accepted.OrderBy(i => i).Where((_, n) => n % BuildEvery == 0).Take(BuildAtMost).ToList(), failures);
+        var built = BuildAcceptedSample(Version1, accepted.OrderBy(i => i).Where((_, n) => n % BuildEvery == 0).Take(BuildAtMost).ToList(), failures);
 
         TestContext.Out.WriteLine($"{VariantCount} variants in {examined.TotalSeconds:F1} s: {parsed} still parsed and were formatted, {accepted.Count} accepted by check; "
             + $"{built} of those built with Roslyn in {(stopwatch.Elapsed - examined).TotalSeconds:F1} s.");
         Assert.That(failures, Is.Empty, () => string.Join("\n\n", failures.Take(5)));
+        Version1Baseline.AssertSameOutcomes(outcomes, Variant);
         Assert.That(parsed, Is.GreaterThan(VariantCount / 20), "some variants stay valid, so the formatter is exercised on new shapes");
         Assert.That(built, Is.GreaterThan(BuildAtMost / 2), "enough accepted variants are built");
     }
 
+    // The same for variants of the version 2 inputs (keyed and stateful declarations, the words
+    // 'key', 'state', 'required' inserted anywhere); they have no version 1 outcome to keep.
+    [Test]
+    public void Three_thousand_mutated_version_2_files_never_break_the_compiler_or_the_formatter()
+    {
+        Assert.That(Version2.Seeds.Value, Has.Length.GreaterThanOrEqualTo(3), "the version 2 inputs are found");
+        var failures = new ConcurrentQueue<string>();
+        var accepted = new ConcurrentBag<int>();
+        var parsed = 0;
+
+        Parallel.For(0, Version2VariantCount, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, index =>
+        {
+            var text = Variant(Version2, index);
+            var problem = Examine($"variant-{index}.expirables", text, out var formatted, out var isAccepted);
+            if (formatted)
+            {
+                System.Threading.Interlocked.Increment(ref parsed);
+            }
+
+            if (isAccepted)
+            {
+                accepted.Add(index);
+            }
+
+            if (problem is not null && failures.Count < 20)
+            {
+                failures.Enqueue($"version 2 variant {index}: {problem}\n--- text (first 300 chars):\n{Shorten(text)}");
+            }
+        });
+
+        var built = BuildAcceptedSample(Version2, accepted.OrderBy(i => i).Where((_, n) => n % BuildEvery == 0).Take(BuildAtMost / 2).ToList(), failures);
+
+        TestContext.Out.WriteLine($"{Version2VariantCount} version 2 variants: {parsed} still parsed and were formatted, {accepted.Count} accepted by check, {built} of those built with Roslyn.");
+        Assert.That(failures, Is.Empty, () => string.Join("\n\n", failures.Take(5)));
+        Assert.That(parsed, Is.GreaterThan(Version2VariantCount / 20), "some variants stay valid, so the formatter is exercised on new shapes");
+        Assert.That(built, Is.GreaterThan(BuildAtMost / 8), "enough accepted variants are built");
+    }
+
     // Builds the C# of accepted variants, many per compilation: each is compiled again under a class
     // name of its own so that they can share one, and a problem is traced back to its variant.
-    private static int BuildAcceptedSample(IReadOnlyList<int> indexes, ConcurrentQueue<string> failures)
+    private static int BuildAcceptedSample(FuzzSet set, IReadOnlyList<int> indexes, ConcurrentQueue<string> failures)
     {
         var built = 0;
         foreach (var batch in indexes.Chunk(BuildBatch))
@@ -95,7 +153,7 @@ public sealed class MutationFuzzTests
             foreach (var index in batch)
             {
                 var path = $"variant-{index}.expirables";
-                var result = ExpirablesCompiler.Compile(new SourceFile(path, Variant(index)), new CompilerOptions { DefaultNamespace = "Fuzz", ClassName = $"Variant{index}", LineDirectivePath = path });
+                var result = ExpirablesCompiler.Compile(new SourceFile(path, Variant(set, index)), new CompilerOptions { DefaultNamespace = "Fuzz", ClassName = $"Variant{index}", LineDirectivePath = path });
                 if (result.GeneratedCode is null)
                 {
                     failures.Enqueue($"variant {index}: accepted, but not with a class name of its own: {string.Join("; ", result.Diagnostics)}");
@@ -151,30 +209,32 @@ public sealed class MutationFuzzTests
         Assert.That(problem, Is.Null);
     }
 
-    /// <summary>Variant number <paramref name="index"/>: the same text on every run and machine.</summary>
-    internal static string Variant(int index)
+    /// <summary>Variant number <paramref name="index"/> of the version 1 files: the same text on every run and machine.</summary>
+    internal static string Variant(int index) => Variant(Version1, index);
+
+    private static string Variant(FuzzSet set, int index)
     {
-        var random = new Random(RandomSeed + index);
-        var seeds = Seeds.Value;
+        var random = new Random(set.RandomSeed + index);
+        var seeds = set.Seeds.Value;
         var seed = seeds[random.Next(seeds.Length)];
         var text = seed.Text;
         var spans = seed.Spans;
         var mutations = random.Next(4) == 0 ? random.Next(2, 6) : 1;
         for (var m = 0; m < mutations; m++)
         {
-            (text, spans) = Mutate(random, text, spans, seeds);
+            (text, spans) = Mutate(random, text, spans, seeds, set.Fragments);
         }
 
         return text;
     }
 
-    private static (string Text, List<(int Start, int Length)> Spans) Mutate(Random random, string text, List<(int Start, int Length)> spans, SeedFile[] seeds)
+    private static (string Text, List<(int Start, int Length)> Spans) Mutate(Random random, string text, List<(int Start, int Length)> spans, SeedFile[] seeds, string[] fragments)
     {
         string Token(int i) => text.Substring(spans[i].Start, spans[i].Length);
 
         if (spans.Count == 0)
         {
-            return (text + Fragments[random.Next(Fragments.Length)], spans);
+            return (text + fragments[random.Next(fragments.Length)], spans);
         }
 
         var which = random.Next(spans.Count);
@@ -225,7 +285,7 @@ public sealed class MutationFuzzTests
 
             case 5:
                 // Insert a fragment: a keyword, a bracket, a comment delimiter, an odd character.
-                mutated = text.Insert(random.Next(text.Length + 1), Fragments[random.Next(Fragments.Length)]);
+                mutated = text.Insert(random.Next(text.Length + 1), fragments[random.Next(fragments.Length)]);
                 break;
             case 6:
                 // Overwrite a token with random characters (any UTF-16 code unit, lone surrogates
@@ -268,10 +328,14 @@ public sealed class MutationFuzzTests
     }
 
     // Checks one text; returns what is wrong, or null.
-    private static string? Examine(string path, string text, out bool formatted, out bool accepted)
+    private static string? Examine(string path, string text, out bool formatted, out bool accepted) =>
+        Examine(path, text, out formatted, out accepted, out _);
+
+    private static string? Examine(string path, string text, out bool formatted, out bool accepted, out string outcome)
     {
         formatted = false;
         accepted = false;
+        outcome = string.Empty;
         var source = new SourceFile(path, text);
         IReadOnlyList<Diagnostic> checkDiagnostics;
         CompilationResult compiled;
@@ -316,6 +380,7 @@ public sealed class MutationFuzzTests
         }
 
         accepted = !compiled.HasErrors;
+        outcome = Version1Baseline.Outcome(checkDiagnostics, compiled, format);
 
         if (format.FormattedText is not null)
         {
@@ -408,4 +473,7 @@ public sealed class MutationFuzzTests
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "...";
 
     private sealed record SeedFile(string Text, List<(int Start, int Length)> Spans);
+
+    // Where variants come from: the random seed, the files they are made from, what is inserted.
+    private sealed record FuzzSet(int RandomSeed, Lazy<SeedFile[]> Seeds, string[] Fragments);
 }

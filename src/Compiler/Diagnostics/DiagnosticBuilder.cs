@@ -42,6 +42,8 @@ public static class DiagnosticBuilder
     private static readonly DiagnosticDescriptor ClassNameClashCode = Error("EXP0107", "Class name clash", "Two files of a project generate the same class, or a class with the name of a namespace a file declares or opens.");
     private static readonly DiagnosticDescriptor ClassNameUsedByGeneratedCodeCode = Error("EXP0108", "Class name the generated code needs", "The class would have the full name of a namespace or type the generated code uses (System, System.Threading.Tasks, ...), or be in the runtime's namespace ExpirableStore.");
     private static readonly DiagnosticDescriptor FetchReferenceMeansMemberCode = Error("EXP0109", "Fetch reference names a member", "The first name of a fetch reference is a member of the generated class or its constructor's parameter, which is what it would mean there.");
+    private static readonly DiagnosticDescriptor MisplacedRequiredCode = Error("EXP0110", "Misplaced 'required'", "'required' qualifies a state: it is written right after the type of a 'state' option, as in 'state RefreshToken required'.");
+    private static readonly DiagnosticDescriptor NullableKeyTypeCode = Error("EXP0111", "Nullable key type", "The type of a 'key' cannot be nullable ('key string?', 'key int?'): a key is never null.");
     private static readonly DiagnosticDescriptor InternalErrorCode = Error("EXP0199", "Internal compiler error", "The compiler failed on this file; please report it with the file attached.");
 
     // Warnings.
@@ -192,6 +194,21 @@ public static class DiagnosticBuilder
 
         public Diagnostic FetchReferenceMeansMember(string first, string meaning, string reference) =>
             Create(FetchReferenceMeansMemberCode, $"in the generated class, '{first}' means {meaning}, so 'fetch {reference}' cannot reach a class '{first}'; write the reference from the global namespace: 'fetch global::<namespace>.{reference}'");
+
+        public Diagnostic RequiredWithoutState(string name) =>
+            Create(MisplacedRequiredCode, $"'required' qualifies a state, and expirable '{name}' has no 'state': write 'state S required', with S the type of the state its fetch receives, to require a state before the first fetch");
+
+        public Diagnostic RequiredNotAfterStateType(string stateType) =>
+            Create(MisplacedRequiredCode, $"'required' must come right after the type of the 'state' option: write 'state {stateType} required'");
+
+        public Diagnostic StateTypeMissing(string name) =>
+            Create(MisplacedRequiredCode, $"the 'state' of expirable '{name}' has no type: 'required' follows the type of the state, as in 'state S required', with S the type of the state its fetch receives");
+
+        public Diagnostic RequiredTwice(string stateType, int stateLine) =>
+            Create(MisplacedRequiredCode, $"'required' is given twice: the state is already 'state {stateType} required' (line {Format(stateLine)})");
+
+        public Diagnostic NullableKeyType(string keyType, string nonNullable) =>
+            Create(NullableKeyTypeCode, $"the key type '{keyType}' is nullable, but a key is never null: write 'key {nonNullable}'");
 
         // The last resort of "never throws": a bug in the compiler, reported instead of a crash.
         public Diagnostic InternalError(string detail) =>

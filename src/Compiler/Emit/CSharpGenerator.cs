@@ -134,6 +134,14 @@ internal sealed class CSharpGenerator
                 .Append(", memberName: ").AppendStringLiteral(e.MemberName)
                 .Append(", valueType: ").AppendStringLiteral(e.ValueType)
                 .Append(',').EndLine();
+            if (e.UsesVersion2)
+            {
+                // The second constructor: the types as written (canonical spacing), null for none.
+                _out.StartLine().Append("keyType: ").AppendStringLiteralOrNull(e.KeyType?.Text)
+                    .Append(", stateType: ").AppendStringLiteralOrNull(e.StateType?.Text)
+                    .Append(", stateRequired: ").Append(e.StateRequired ? "true" : "false").Append(',').EndLine();
+            }
+
             _out.StartLine().Append(e.Scope == ScopeValue.Local ? "scope: " + Runtime + "ExpirableScope.Local," : "scope: " + Runtime + "ExpirableScope.Cluster,").EndLine();
             _out.StartLine().Append(e.Refresh == RefreshValue.Eager ? "refresh: " + Runtime + "RefreshMode.Eager," : "refresh: " + Runtime + "RefreshMode.Lazy,").EndLine();
             _out.StartLine().Append("eagerBefore: ").Append(TimeSpanExpression(e.EagerBefore))
@@ -160,10 +168,12 @@ internal sealed class CSharpGenerator
         for (var i = 0; i < _model.Expirables.Count; i++)
         {
             var e = _model.Expirables[i];
-            // Create<T> infers T from Fetcher.For<T>: the user's type is written (and mapped) once here.
-            _out.StartLine().Append("this.").Append(e.MemberName).Append(" = this.Create(Definitions[")
-                .Append(i.ToString(CultureInfo.InvariantCulture)).Append("], " + Runtime + "Fetcher.For<");
-            WriteValueType(e);
+            var kind = KindOf(e);
+            // The factory infers its type arguments from the Fetcher's delegate: the user's types are
+            // written (and mapped) once here, as the Fetcher's explicit type arguments.
+            _out.StartLine().Append("this.").Append(e.MemberName).Append(" = this.").Append(kind.Factory).Append("(Definitions[")
+                .Append(i.ToString(CultureInfo.InvariantCulture)).Append("], " + Runtime + "Fetcher.").Append(kind.Fetcher).Append('<');
+            WriteTypeArguments(e);
             _out.Append(">(").EndLine();
             _out.Indent();
             WriteName(string.Empty, e.FetchMethod, string.Empty, FetchReference(e.FetchMethod));
@@ -179,19 +189,42 @@ internal sealed class CSharpGenerator
     {
         _out.StartLine().Append("/// <summary>The expirable '").Append(e.Name).Append("' (").Append(_sourceFileNameXml)
             .Append(", line ").Append(e.Line.ToString(CultureInfo.InvariantCulture)).Append(").</summary>").EndLine();
-        _out.StartLine().Append("public " + Runtime + "Expirable<");
-        WriteValueType(e);
+        _out.StartLine().Append("public " + Runtime).Append(KindOf(e).Accessor).Append('<');
+        WriteTypeArguments(e);
         _out.Append("> ").Append(e.MemberName).Append(" { get; }").EndLine();
     }
 
-    // Writes the value type inline when it was not written by the user (string), and otherwise on
-    // lines of its own under a #line directive, then resumes the current line's indentation.
-    private void WriteValueType(ExpirableModel e)
+    // The type arguments of the accessor and of its Fetcher, in the runtime's order: the key, the
+    // value, the state (those the declaration has).
+    private void WriteTypeArguments(ExpirableModel e)
     {
-        var type = e.Declaration.Type;
+        var first = true;
+        if (e.KeyType is { } key)
+        {
+            WriteTypeArgument(key, first);
+            first = false;
+        }
+
+        WriteTypeArgument(e.Declaration.Type, first);
+        if (e.StateType is { } state)
+        {
+            WriteTypeArgument(state, first: false);
+        }
+    }
+
+    // Writes a type inline when it was not written by the user (the default value type, string),
+    // and otherwise on lines of its own under a #line directive, then resumes the current line's
+    // indentation. After the first, each is preceded by a comma.
+    private void WriteTypeArgument(TypeSyntax? type, bool first)
+    {
+        if (!first)
+        {
+            _out.Append(',');
+        }
+
         if (type is null || !_lines.Enabled)
         {
-            _out.Append(type is null ? "string" : TypeText(type));
+            _out.Append(first ? string.Empty : " ").Append(type is null ? "string" : TypeText(type));
             return;
         }
 
@@ -282,6 +315,36 @@ internal sealed class CSharpGenerator
             : (name.IsGlobal ? QualifiedNameSyntax.GlobalAlias : string.Empty) + string.Join(".", name.Parts.Select(p => NeedsEscape(p) ? "@" + p.Text : p.Text));
 
     private static string TypeText(TypeSyntax type) => type.IsVerbatimUsable ? type.SourceText : type.Text;
+
+    private static ExpirableKind KindOf(ExpirableModel e) =>
+        e.KeyType is null
+            ? e.StateType is null ? ExpirableKind.Plain : ExpirableKind.Stateful
+            : e.StateType is null ? ExpirableKind.Keyed : ExpirableKind.KeyedStateful;
+
+    /// <summary>What the runtime offers for each kind of expirable (docs/generated-code-contract.md).</summary>
+    private sealed class ExpirableKind
+    {
+        public static readonly ExpirableKind Plain = new("Create", "For", "Expirable");
+        public static readonly ExpirableKind Keyed = new("CreateKeyed", "ForKeyed", "KeyedExpirable");
+        public static readonly ExpirableKind Stateful = new("CreateStateful", "ForStateful", "StatefulExpirable");
+        public static readonly ExpirableKind KeyedStateful = new("CreateKeyedStateful", "ForKeyedStateful", "KeyedStatefulExpirable");
+
+        private ExpirableKind(string factory, string fetcher, string accessor)
+        {
+            Factory = factory;
+            Fetcher = fetcher;
+            Accessor = accessor;
+        }
+
+        /// <summary>The protected factory of <c>ExpirableModule</c> the constructor calls.</summary>
+        public string Factory { get; }
+
+        /// <summary>The method of <c>Fetcher</c> that normalises the fetch method.</summary>
+        public string Fetcher { get; }
+
+        /// <summary>The type of the property.</summary>
+        public string Accessor { get; }
+    }
 
     private static string TimeSpanExpression(TimeSpan? value) =>
         value is { } v

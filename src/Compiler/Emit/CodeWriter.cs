@@ -70,6 +70,9 @@ internal sealed class CodeWriter
         return this;
     }
 
+    /// <summary>Appends <paramref name="value"/> as a C# string literal, or <c>null</c>.</summary>
+    public CodeWriter AppendStringLiteralOrNull(string? value) => value is null ? Append("null") : AppendStringLiteral(value);
+
     public void EndLine() => _text.Append('\n');
 
     public override string ToString() => _text.ToString();

@@ -350,8 +350,11 @@ internal sealed class CanonicalLayout
                 }
                 else
                 {
-                    // 'fetch A.B': a space after the keyword, none around the dots; 'refresh eager 30s': spaces.
-                    var separator = inOption == 1 || option.Kind != OptionKind.Fetch ? Separator.Space : Separator.None;
+                    // 'fetch A.B': a space after the keyword, none around the dots; 'refresh eager 30s',
+                    // 'state S required': spaces; the type of 'key T' and 'state S' as in an annotation.
+                    var separator = option.Type is { } optionType && offset > optionType.Span.Start && offset < optionType.Span.End
+                            ? TypeSpacing.NeedsSpaceBetween(previous!.Type, token.Type) ? Separator.Space : Separator.None
+                        : inOption == 1 || option.Kind != OptionKind.Fetch ? Separator.Space : Separator.None;
                     Set(token, new Placement(separator, multiLine ? IndentSize : 0));
                 }
 

@@ -73,7 +73,7 @@ internal static class LexicalDiagnostics
             }
             else
             {
-                isName |= token.Type is ExpirablesLexer.IDENTIFIER or ExpirablesLexer.ESCAPED_IDENTIFIER;
+                isName |= NameTokens.IsName(token.Type);
             }
         }
 
@@ -111,7 +111,7 @@ internal static class LexicalDiagnostics
     }
 
     private static bool IsWordPart(IToken token) =>
-        token.Type is ExpirablesLexer.IDENTIFIER or ExpirablesLexer.ESCAPED_IDENTIFIER or ExpirablesLexer.DURATION or ExpirablesLexer.INVALID;
+        NameTokens.IsName(token.Type) || token.Type is ExpirablesLexer.DURATION or ExpirablesLexer.INVALID;
 
     private static bool Touch(IToken left, IToken right) => left.StopIndex + 1 == right.StartIndex;
 

@@ -264,5 +264,9 @@ internal sealed class Checker
             options.Scope,
             options.Refresh,
             options.EagerBefore,
-            options.Timeout);
-    }}
+            options.Timeout,
+            options.KeyType,
+            options.StateType,
+            options.StateRequired);
+    }
+}

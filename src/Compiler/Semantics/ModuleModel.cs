@@ -48,7 +48,10 @@ internal sealed class ExpirableModel
         ScopeValue scope,
         RefreshValue refresh,
         TimeSpan? eagerBefore,
-        TimeSpan? timeout)
+        TimeSpan? timeout,
+        TypeSyntax? keyType,
+        TypeSyntax? stateType,
+        bool stateRequired)
     {
         Declaration = declaration;
         Name = name;
@@ -58,6 +61,9 @@ internal sealed class ExpirableModel
         Refresh = refresh;
         EagerBefore = eagerBefore;
         Timeout = timeout;
+        KeyType = keyType;
+        StateType = stateType;
+        StateRequired = stateRequired;
     }
 
     public ExpirableDeclarationSyntax Declaration { get; }
@@ -79,6 +85,18 @@ internal sealed class ExpirableModel
     public TimeSpan? EagerBefore { get; }
 
     public TimeSpan? Timeout { get; }
+
+    /// <summary>The type of the key (<c>key T</c>); null when not keyed.</summary>
+    public TypeSyntax? KeyType { get; }
+
+    /// <summary>The type of the state (<c>state S</c>); null when stateless.</summary>
+    public TypeSyntax? StateType { get; }
+
+    /// <summary>True for <c>state S required</c>.</summary>
+    public bool StateRequired { get; }
+
+    /// <summary>True when a key or a state is declared: the version 2 kinds, with the second <c>ExpirableDefinition</c> constructor.</summary>
+    public bool UsesVersion2 => KeyType is not null || StateType is not null;
 
     public int Line => Declaration.KeywordSpan.Line;
 }

@@ -19,6 +19,8 @@ public static class Naming
         "Definitions", "FetchAsync", "GetAsync", "ClearAsync", "ClearAllAsync", "InvalidateAsync", "Create", "Runtime",
         "ModuleName", "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize",
         "ReferenceEquals",
+        // The keyed and stateful expirables' factories and name-based members (language version 2).
+        "CreateKeyed", "CreateStateful", "CreateKeyedStateful", "PutStateAsync", "UpdateStateAsync",
     };
 
     /// <summary>The runtime's namespace: no generated class goes directly in it, beside the runtime's own types.</summary>

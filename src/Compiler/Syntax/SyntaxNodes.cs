@@ -68,12 +68,13 @@ public sealed class QualifiedNameSyntax
 /// <summary>A C# type annotation: <c>decimal</c>, <c>Dictionary&lt;string, string&gt;</c>, <c>int[]?</c>.</summary>
 public sealed class TypeSyntax
 {
-    internal TypeSyntax(string text, string sourceText, TextSpan span, bool isVerbatimUsable)
+    internal TypeSyntax(string text, string sourceText, TextSpan span, bool isVerbatimUsable, bool isNullable = false)
     {
         Text = text;
         SourceText = sourceText;
         Span = span;
         IsVerbatimUsable = isVerbatimUsable;
+        IsNullable = isNullable;
     }
 
     /// <summary>The type in canonical spacing (a space after each separating comma, none elsewhere).</summary>
@@ -87,6 +88,9 @@ public sealed class TypeSyntax
 
     /// <summary>True when <see cref="SourceText"/> is on one line and has no comment, so it can be copied into C# as is.</summary>
     public bool IsVerbatimUsable { get; }
+
+    /// <summary>True when the type itself is nullable: it ends with '?' (<c>string?</c>, <c>int[]?</c>; not <c>int?[]</c>).</summary>
+    public bool IsNullable { get; }
 
     /// <inheritdoc />
     public override string ToString() => Text;
@@ -170,6 +174,18 @@ public enum OptionKind
 
     /// <summary><c>timeout d</c></summary>
     Timeout,
+
+    /// <summary><c>key T</c> (version 2): one value per key of type <c>T</c>.</summary>
+    Key,
+
+    /// <summary><c>state S</c> or <c>state S required</c> (version 2): the fetch carries a state of type <c>S</c>.</summary>
+    State,
+
+    /// <summary>
+    /// A <c>required</c> where an option starts, not right after the type of a <c>state</c>: it
+    /// qualifies nothing, and is always an error (EXP0110) that says where it belongs.
+    /// </summary>
+    Required,
 }
 
 /// <summary>The value of a <c>scope</c> option.</summary>
@@ -206,7 +222,10 @@ public sealed class OptionSyntax
         ScopeValue? scope = null,
         RefreshValue? refresh = null,
         TextSpan? valueSpan = null,
-        DurationSyntax? duration = null)
+        DurationSyntax? duration = null,
+        TypeSyntax? type = null,
+        TextSpan? requiredSpan = null,
+        bool requiredBeforeType = false)
     {
         Kind = kind;
         KeywordSpan = keywordSpan;
@@ -216,17 +235,23 @@ public sealed class OptionSyntax
         Refresh = refresh;
         ValueSpan = valueSpan;
         Duration = duration;
+        Type = type;
+        RequiredSpan = requiredSpan;
+        IsRequiredBeforeType = requiredBeforeType;
     }
 
     /// <summary>Which option.</summary>
     public OptionKind Kind { get; }
 
-    /// <summary>The option keyword: <c>fetch</c>, <c>scope</c>, <c>refresh</c> or <c>timeout</c>.</summary>
+    /// <summary>The option keyword: <c>fetch</c>, <c>scope</c>, <c>refresh</c>, <c>timeout</c>, <c>key</c>, <c>state</c> (or a misplaced <c>required</c>).</summary>
     public string Keyword => Kind switch
     {
         OptionKind.Fetch => "fetch",
         OptionKind.Scope => "scope",
         OptionKind.Refresh => "refresh",
+        OptionKind.Key => "key",
+        OptionKind.State => "state",
+        OptionKind.Required => "required",
         _ => "timeout",
     };
 
@@ -250,6 +275,18 @@ public sealed class OptionSyntax
 
     /// <summary>For <c>refresh eager</c>: how long before expiry; for <c>timeout</c>: the bound.</summary>
     public DurationSyntax? Duration { get; }
+
+    /// <summary>For <c>key</c>: the key type; for <c>state</c>: the state type.</summary>
+    public TypeSyntax? Type { get; }
+
+    /// <summary>For <c>state S required</c>: where the <c>required</c> is; null for <c>state S</c>.</summary>
+    public TextSpan? RequiredSpan { get; }
+
+    /// <summary>For <c>state</c>: true when written <c>state S required</c> (or, a mistake, <c>state required S</c>).</summary>
+    public bool IsStateRequired => RequiredSpan is not null;
+
+    /// <summary>For <c>state</c>: true when written <c>state required S</c>, the word before the type (EXP0110).</summary>
+    public bool IsRequiredBeforeType { get; }
 }
 
 /// <summary>One <c>expirable name : type &lt; options &gt;</c> declaration.</summary>

@@ -121,7 +121,10 @@ public sealed class SyntaxTree
                 || p.FetchMethod?.Text != q.FetchMethod?.Text
                 || p.Scope != q.Scope
                 || p.Refresh != q.Refresh
-                || p.Duration?.Text != q.Duration?.Text)
+                || p.Duration?.Text != q.Duration?.Text
+                || p.Type?.Text != q.Type?.Text
+                || p.IsStateRequired != q.IsStateRequired
+                || p.IsRequiredBeforeType != q.IsRequiredBeforeType)
             {
                 return false;
             }

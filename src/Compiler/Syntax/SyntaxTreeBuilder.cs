@@ -206,6 +206,15 @@ internal sealed class SyntaxTreeBuilder
                 return new OptionSyntax(OptionKind.Refresh, Span(refresh.REFRESH().Symbol), Span(refresh));
             case ExpirablesParser.TimeoutOptionContext timeout:
                 return new OptionSyntax(OptionKind.Timeout, Span(timeout.TIMEOUT().Symbol), Span(timeout), duration: BuildDuration(timeout.duration()));
+            case ExpirablesParser.KeyOptionContext key:
+                return new OptionSyntax(OptionKind.Key, Span(key.KEY().Symbol), Span(key), type: key.type() is { } keyType ? BuildType(keyType) : null);
+            case ExpirablesParser.StateOptionContext state:
+                var required = state.REQUIRED() is { } word && !IsMissing(word.Symbol) ? Span(word.Symbol) : (TextSpan?)null;
+                return new OptionSyntax(OptionKind.State, Span(state.STATE().Symbol), Span(state), type: state.type() is { } stateType ? BuildType(stateType) : null, requiredSpan: required);
+            case ExpirablesParser.RequiredBeforeStateTypeOptionContext early:
+                return new OptionSyntax(OptionKind.State, Span(early.STATE().Symbol), Span(early), type: early.type() is { } earlyType ? BuildType(earlyType) : null, requiredSpan: Span(early.REQUIRED().Symbol), requiredBeforeType: true);
+            case ExpirablesParser.MisplacedRequiredOptionContext misplaced:
+                return new OptionSyntax(OptionKind.Required, Span(misplaced.REQUIRED().Symbol), Span(misplaced));
             default:
                 return null;
         }
@@ -247,7 +256,7 @@ internal sealed class SyntaxTreeBuilder
         }
 
         var token = identifier.Start;
-        if (IsMissing(token) || (token.Type != ExpirablesLexer.IDENTIFIER && token.Type != ExpirablesLexer.ESCAPED_IDENTIFIER))
+        if (IsMissing(token) || !NameTokens.IsName(token.Type))
         {
             return null;
         }
@@ -338,7 +347,7 @@ internal sealed class SyntaxTreeBuilder
         var verbatim = !hasComment && span.Line == span.EndLine;
 
         // Most types are written in canonical form: then both texts are the same string.
-        return new TypeSyntax(SameText(canonical, sourceText) ? sourceText : canonical.ToString(), sourceText, span, verbatim);
+        return new TypeSyntax(SameText(canonical, sourceText) ? sourceText : canonical.ToString(), sourceText, span, verbatim, previous?.Type == ExpirablesLexer.QUESTION);
     }
 
     private static bool SameText(StringBuilder builder, string text)

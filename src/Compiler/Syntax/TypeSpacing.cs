@@ -18,7 +18,7 @@ internal static class TypeSpacing
         }
 
         // Only a tuple element's name follows a type directly: '(int count, string name)'.
-        return (next == ExpirablesLexer.IDENTIFIER || next == ExpirablesLexer.ESCAPED_IDENTIFIER)
+        return NameTokens.IsName(next)
             && previous != ExpirablesLexer.DOT && previous != ExpirablesLexer.LT && previous != ExpirablesLexer.LPAREN
             && previous != ExpirablesLexer.GLOBAL_ALIAS;
     }

@@ -1,4 +1,4 @@
-// The runtime types of docs/generated-code-contract.md, with just enough body to compile:
+// The runtime types of docs/generated-code-contract.md (version 2 included), with just enough body to compile:
 // the generated code is compiled against this in GeneratedCodeCompilationTests.
 #nullable enable
 using System;
@@ -15,16 +15,32 @@ namespace ExpirableStore
     {
         public bool IsOk => true;
         public T Value => default!;
+        public Fetched<T, S> WithState<S>(S nextState) => default;
+    }
+
+    public readonly struct Fetched<T, S>
+    {
+        public Fetched<T> Outcome => default;
+        public S NextState => default!;
     }
 
     public sealed class ExpirableRuntime { }
 
     public sealed class Expirable<T> { }
 
+    public sealed class KeyedExpirable<TKey, T> where TKey : notnull { }
+
+    public sealed class StatefulExpirable<T, S> { }
+
+    public sealed class KeyedStatefulExpirable<TKey, T, S> where TKey : notnull { }
+
     public sealed class ExpirableDefinition
     {
         public ExpirableDefinition(string name, string memberName, string valueType, ExpirableScope scope, RefreshMode refresh,
             TimeSpan? eagerBefore, TimeSpan? timeout, string sourceFile, int line) { }
+
+        public ExpirableDefinition(string name, string memberName, string valueType, string? keyType, string? stateType, bool stateRequired,
+            ExpirableScope scope, RefreshMode refresh, TimeSpan? eagerBefore, TimeSpan? timeout, string sourceFile, int line) { }
     }
 
     public static class Fetcher
@@ -38,6 +54,33 @@ namespace ExpirableStore
         public static Func<IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> For<T>(Func<IServiceProvider, CancellationToken, Fetched<T>> fetch) => null!;
         public static Func<IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> For<T>(Func<IServiceProvider, CancellationToken, Task<Fetched<T>>> fetch) => null!;
         public static Func<IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> For<T>(Func<IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> fetch) => null!;
+        public static Func<TKey, IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> ForKeyed<TKey, T>(Func<TKey, Fetched<T>> fetch) where TKey : notnull => null!;
+        public static Func<TKey, IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> ForKeyed<TKey, T>(Func<TKey, Task<Fetched<T>>> fetch) where TKey : notnull => null!;
+        public static Func<TKey, IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> ForKeyed<TKey, T>(Func<TKey, ValueTask<Fetched<T>>> fetch) where TKey : notnull => null!;
+        public static Func<TKey, IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> ForKeyed<TKey, T>(Func<TKey, CancellationToken, Fetched<T>> fetch) where TKey : notnull => null!;
+        public static Func<TKey, IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> ForKeyed<TKey, T>(Func<TKey, CancellationToken, Task<Fetched<T>>> fetch) where TKey : notnull => null!;
+        public static Func<TKey, IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> ForKeyed<TKey, T>(Func<TKey, CancellationToken, ValueTask<Fetched<T>>> fetch) where TKey : notnull => null!;
+        public static Func<TKey, IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> ForKeyed<TKey, T>(Func<TKey, IServiceProvider, CancellationToken, Fetched<T>> fetch) where TKey : notnull => null!;
+        public static Func<TKey, IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> ForKeyed<TKey, T>(Func<TKey, IServiceProvider, CancellationToken, Task<Fetched<T>>> fetch) where TKey : notnull => null!;
+        public static Func<TKey, IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> ForKeyed<TKey, T>(Func<TKey, IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> fetch) where TKey : notnull => null!;
+        public static Func<S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> ForStateful<T, S>(Func<S, Fetched<T, S>> fetch) => null!;
+        public static Func<S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> ForStateful<T, S>(Func<S, Task<Fetched<T, S>>> fetch) => null!;
+        public static Func<S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> ForStateful<T, S>(Func<S, ValueTask<Fetched<T, S>>> fetch) => null!;
+        public static Func<S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> ForStateful<T, S>(Func<S, CancellationToken, Fetched<T, S>> fetch) => null!;
+        public static Func<S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> ForStateful<T, S>(Func<S, CancellationToken, Task<Fetched<T, S>>> fetch) => null!;
+        public static Func<S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> ForStateful<T, S>(Func<S, CancellationToken, ValueTask<Fetched<T, S>>> fetch) => null!;
+        public static Func<S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> ForStateful<T, S>(Func<S, IServiceProvider, CancellationToken, Fetched<T, S>> fetch) => null!;
+        public static Func<S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> ForStateful<T, S>(Func<S, IServiceProvider, CancellationToken, Task<Fetched<T, S>>> fetch) => null!;
+        public static Func<S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> ForStateful<T, S>(Func<S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> fetch) => null!;
+        public static Func<TKey, S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> ForKeyedStateful<TKey, T, S>(Func<TKey, S, Fetched<T, S>> fetch) where TKey : notnull => null!;
+        public static Func<TKey, S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> ForKeyedStateful<TKey, T, S>(Func<TKey, S, Task<Fetched<T, S>>> fetch) where TKey : notnull => null!;
+        public static Func<TKey, S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> ForKeyedStateful<TKey, T, S>(Func<TKey, S, ValueTask<Fetched<T, S>>> fetch) where TKey : notnull => null!;
+        public static Func<TKey, S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> ForKeyedStateful<TKey, T, S>(Func<TKey, S, CancellationToken, Fetched<T, S>> fetch) where TKey : notnull => null!;
+        public static Func<TKey, S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> ForKeyedStateful<TKey, T, S>(Func<TKey, S, CancellationToken, Task<Fetched<T, S>>> fetch) where TKey : notnull => null!;
+        public static Func<TKey, S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> ForKeyedStateful<TKey, T, S>(Func<TKey, S, CancellationToken, ValueTask<Fetched<T, S>>> fetch) where TKey : notnull => null!;
+        public static Func<TKey, S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> ForKeyedStateful<TKey, T, S>(Func<TKey, S, IServiceProvider, CancellationToken, Fetched<T, S>> fetch) where TKey : notnull => null!;
+        public static Func<TKey, S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> ForKeyedStateful<TKey, T, S>(Func<TKey, S, IServiceProvider, CancellationToken, Task<Fetched<T, S>>> fetch) where TKey : notnull => null!;
+        public static Func<TKey, S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> ForKeyedStateful<TKey, T, S>(Func<TKey, S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> fetch) where TKey : notnull => null!;
     }
 
     public abstract class ExpirableModule
@@ -46,6 +89,15 @@ namespace ExpirableStore
 
         protected Expirable<T> Create<T>(ExpirableDefinition definition,
             Func<IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> fetch) => new Expirable<T>();
+
+        protected KeyedExpirable<TKey, T> CreateKeyed<TKey, T>(ExpirableDefinition definition,
+            Func<TKey, IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> fetch) where TKey : notnull => new KeyedExpirable<TKey, T>();
+
+        protected StatefulExpirable<T, S> CreateStateful<T, S>(ExpirableDefinition definition,
+            Func<S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> fetch) => new StatefulExpirable<T, S>();
+
+        protected KeyedStatefulExpirable<TKey, T, S> CreateKeyedStateful<TKey, T, S>(ExpirableDefinition definition,
+            Func<TKey, S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> fetch) where TKey : notnull => new KeyedStatefulExpirable<TKey, T, S>();
 
         public ValueTask<Fetched<object?>> FetchAsync(string name, CancellationToken cancellationToken = default) => default;
         public ValueTask<Fetched<T>> FetchAsync<T>(string name, CancellationToken cancellationToken = default) => default;

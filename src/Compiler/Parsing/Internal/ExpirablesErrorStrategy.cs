@@ -72,6 +72,9 @@ internal sealed class ExpirablesErrorStrategy : DefaultErrorStrategy
                     break;
                 case ExpirablesLexer.IDENTIFIER:
                 case ExpirablesLexer.ESCAPED_IDENTIFIER:
+                case ExpirablesLexer.KEY:
+                case ExpirablesLexer.STATE:
+                case ExpirablesLexer.REQUIRED:
                 case ExpirablesLexer.COMMA:
                 case ExpirablesLexer.DOT:
                 case ExpirablesLexer.QUESTION:
@@ -155,7 +158,14 @@ internal sealed class ExpirablesErrorStrategy : DefaultErrorStrategy
         var words = new List<string>();
         if (expected is not null)
         {
-            foreach (var type in expected.ToList().OrderBy(Rank))
+            // Where a name may come, the contextual keywords are names too (the rule 'identifier'
+            // brings the escaped names with them); elsewhere 'key' and 'state' start options, and
+            // 'required' is never what must come (it only ever may follow a state's type).
+            var nameExpected = expected.Contains(ExpirablesLexer.ESCAPED_IDENTIFIER);
+            var types = expected.ToList()
+                .Where(t => nameExpected || t != ExpirablesLexer.REQUIRED)
+                .Select(t => nameExpected && Syntax.NameTokens.IsContextualKeyword(t) ? ExpirablesLexer.IDENTIFIER : t);
+            foreach (var type in types.OrderBy(Rank))
             {
                 var word = Describe(type);
                 if (!words.Contains(word))
