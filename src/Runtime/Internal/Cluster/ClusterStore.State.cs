@@ -14,6 +14,8 @@ internal sealed partial class ClusterStore
     /// a put after the fetch would. <paramref name="newState"/> receives the state the write is based on (null:
     /// none) and runs again whenever the compare-and-set loses. Returns the envelope written, or null when the
     /// key holds an entry this process cannot read (never written over) or the server refused the write.
+    /// Throws <see cref="ClusterCallTimeoutException"/> when JetStream does not answer within the
+    /// unavailability budget (the write may have landed: the watcher shows it).
     /// </summary>
     /// <param name="key">The bucket key.</param>
     /// <param name="newState">From the state the write is based on to the state written.</param>
@@ -31,8 +33,15 @@ internal sealed partial class ClusterStore
         for (var attempt = 0; attempt < 1000; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (unknownSince != 0 && Stopwatch.GetElapsedTime(unknownSince) > _options.UnavailableBudget)
+            {
+                throw new ClusterCallTimeoutException($"The state of '{key}' could not be written: JetStream did not answer for {_options.UnavailableBudget}.");
+            }
+
             if (!Replicas.Ready.IsCompleted)
             {
+                // The replicas are being resynced or the bucket is missing: wait, within the budget.
+                unknownSince = unknownSince == 0 ? Stopwatch.GetTimestamp() : unknownSince;
                 await WaitRealAsync(Replicas.Ready, backoff = Next(backoff), cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -76,17 +85,13 @@ internal sealed partial class ClusterStore
                     Replicas.ApplyOwnWrite(key, write.Revision, written);
                     return written;
                 case WriteStatus.Conflict:
+                    unknownSince = 0;
                     await Replicas.WaitForRevisionAsync(key, Math.Max(write.Revision, state.Revision + 1), _options.CallTimeout, cancellationToken).ConfigureAwait(false);
                     continue;
                 case WriteStatus.Unknown:
                     // It may have landed: the next round bases the state on what the replica shows.
                     NoteUnavailable(key, write.Reason ?? "no answer");
                     unknownSince = unknownSince == 0 ? Stopwatch.GetTimestamp() : unknownSince;
-                    if (Stopwatch.GetElapsedTime(unknownSince) > _options.UnavailableBudget)
-                    {
-                        throw new ClusterCallTimeoutException($"The state of '{key}' could not be written: {write.Reason ?? "no answer"}.");
-                    }
-
                     await WaitRealAsync(next, backoff = Next(backoff), cancellationToken).ConfigureAwait(false);
                     continue;
                 default:

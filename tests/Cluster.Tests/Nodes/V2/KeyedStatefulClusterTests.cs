@@ -297,6 +297,22 @@ internal sealed class KeyedStatefulClusterTests : MultiNodeTestBase
     }
 
     [Test]
+    public async Task A_state_put_while_the_server_is_down_fails_within_the_budget_instead_of_hanging()
+    {
+        var server = Track(await NatsServerProcess.StartAsync());
+        var a = await NodeAsync("a", time: TimeProvider.System, url: server.Url);
+        await a.Module.Oauth.PutStateAsync("rt-1");
+
+        await server.StopAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var thrown = await Assert.CatchAsync<TimeoutException>(async () => await a.Module.Oauth.PutStateAsync("rt-9").AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.That(thrown!.Message, Does.Contain("could not be written"));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(15)));
+        Assert.That(a.Module.Oauth.Core.State?.Value, Is.EqualTo("rt-1"), "the state this process holds is the one the bucket has");
+    }
+
+    [Test]
     public async Task A_module_refuses_a_cluster_key_type_the_bucket_cannot_encode_when_constructed()
     {
         var a = await NodeAsync("a");
@@ -307,9 +323,9 @@ internal sealed class KeyedStatefulClusterTests : MultiNodeTestBase
 
     private static string TenantKey(Guid tenant) => ClusterV2Expirables.Key("tenant_oauth." + tenant.ToString("D"));
 
-    private async Task<(ClusterNode Node, ClusterV2Expirables Module)> NodeAsync(string name, byte[]? encryptionKey = null, TimeProvider? time = null)
+    private async Task<(ClusterNode Node, ClusterV2Expirables Module)> NodeAsync(string name, byte[]? encryptionKey = null, TimeProvider? time = null, string? url = null)
     {
-        var options = NodeOptions(time);
+        var options = NodeOptions(time, url);
         options.Services = Track(new ServiceCollection().AddSingleton(_upstream).BuildServiceProvider());
         options.EncryptionKey = encryptionKey;
         var node = await StartNodeAsync(name, options);
