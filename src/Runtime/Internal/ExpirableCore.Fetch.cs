@@ -111,7 +111,7 @@ internal sealed partial class ExpirableCore<T>
         ValueOrThrow(await FetchSlowAsync(cancellationToken).ConfigureAwait(false));
 
     /// <summary>What <c>GetAsync</c> returns for an outcome: its value, or an <see cref="ExpirableFetchException"/>.</summary>
-    public T ValueOrThrow(Fetched<T> fetched) =>
+    private T ValueOrThrow(Fetched<T> fetched) =>
         fetched.IsOk
             ? fetched.Value
             : throw new ExpirableFetchException(Definition.Name, fetched.Error ?? "the fetch failed", fetched.Failure, fetched.Exception);

@@ -117,13 +117,11 @@ internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
 
     public async ValueTask<T> GetSlowAsync(TKey key, CancellationToken cancellationToken)
     {
-        return ValueOrThrow(await FetchSlowAsync(key, cancellationToken).ConfigureAwait(false));
-    }
-
-    public T ValueOrThrow(Fetched<T> fetched) =>
-        fetched.IsOk
+        var fetched = await FetchSlowAsync(key, cancellationToken).ConfigureAwait(false);
+        return fetched.IsOk
             ? fetched.Value
             : throw new ExpirableFetchException(Definition.Name, fetched.Error ?? "the fetch failed", fetched.Failure, fetched.Exception);
+    }
 
     /// <summary>Clears one key: its value and its state, everywhere.</summary>
     public ValueTask ClearAsync(TKey key, CancellationToken cancellationToken)
