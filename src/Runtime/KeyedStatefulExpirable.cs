@@ -136,11 +136,8 @@ public sealed class KeyedStatefulExpirable<TKey, T, S> : IUntypedExpirable, IKey
     /// <param name="state">The new state.</param>
     /// <param name="cancellationToken">Cancels the wait for the cluster write.</param>
     /// <returns>A task that completes when the state is stored.</returns>
-    public ValueTask PutStateAsync(TKey key, S state, CancellationToken cancellationToken = default)
-    {
-        _family.PutState(key, state);
-        return default;
-    }
+    public ValueTask PutStateAsync(TKey key, S state, CancellationToken cancellationToken = default) =>
+        _family.WriteStateAsync(key, (_, _) => state, cancellationToken);
 
     /// <summary>
     /// Transforms the state of <paramref name="key"/>: <paramref name="update"/> receives it, or the default of
@@ -154,8 +151,7 @@ public sealed class KeyedStatefulExpirable<TKey, T, S> : IUntypedExpirable, IKey
     public ValueTask UpdateStateAsync(TKey key, Func<S?, S> update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
-        _family.UpdateState(key, Untyped.Erase(update));
-        return default;
+        return _family.WriteStateAsync(key, Untyped.Erase(update), cancellationToken);
     }
 
     /// <inheritdoc/>

@@ -129,11 +129,8 @@ public sealed class StatefulExpirable<T, S> : IUntypedExpirable, IEntryCell<T>, 
     /// <param name="cancellationToken">Cancels the wait for the cluster write.</param>
     /// <returns>A task that completes when the state is stored.</returns>
     /// <exception cref="ObjectDisposedException">The runtime was disposed.</exception>
-    public ValueTask PutStateAsync(S state, CancellationToken cancellationToken = default)
-    {
-        _core.TryPutState(state);
-        return default;
-    }
+    public async ValueTask PutStateAsync(S state, CancellationToken cancellationToken = default) =>
+        await _core.TryWriteStateAsync((_, _) => state, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Transforms the state: <paramref name="update"/> receives the state, or the default of
@@ -144,11 +141,10 @@ public sealed class StatefulExpirable<T, S> : IUntypedExpirable, IEntryCell<T>, 
     /// <param name="cancellationToken">Cancels the wait for the cluster write.</param>
     /// <returns>A task that completes when the new state is stored.</returns>
     /// <exception cref="ObjectDisposedException">The runtime was disposed.</exception>
-    public ValueTask UpdateStateAsync(Func<S?, S> update, CancellationToken cancellationToken = default)
+    public async ValueTask UpdateStateAsync(Func<S?, S> update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
-        _core.TryUpdateState(Untyped.Erase(update));
-        return default;
+        await _core.TryWriteStateAsync(Untyped.Erase(update), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

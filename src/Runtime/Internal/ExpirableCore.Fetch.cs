@@ -111,7 +111,7 @@ internal sealed partial class ExpirableCore<T>
         ValueOrThrow(await FetchSlowAsync(cancellationToken).ConfigureAwait(false));
 
     /// <summary>What <c>GetAsync</c> returns for an outcome: its value, or an <see cref="ExpirableFetchException"/>.</summary>
-    public T ValueOrThrow(Fetched<T> fetched) =>
+    private T ValueOrThrow(Fetched<T> fetched) =>
         fetched.IsOk
             ? fetched.Value
             : throw new ExpirableFetchException(Definition.Name, fetched.Error ?? "the fetch failed", fetched.Failure, fetched.Exception);
@@ -340,7 +340,7 @@ internal sealed partial class ExpirableCore<T>
                 {
                     FetchContext.EnterCall(run);
                     Activity.Current = activity;
-                    return _stateful is null ? _fetch!(services, token).AsTask() : InvokeStatefulAsync(services, token);
+                    return _stateful is null ? _fetch!(services, token).AsTask() : InvokeStatefulAsync(run, services, token);
                 });
                 outcome = await pending.WaitAsync(token).ConfigureAwait(false);
 
@@ -389,7 +389,9 @@ internal sealed partial class ExpirableCore<T>
         var elapsed = _time.GetElapsedTime(started);
         RecordFetch(outcome, elapsed, timeout, activity);
         ExpirableTelemetry.Stop(activity);
-        return new FetcherRun<T>(outcome, stillRunning);
+        return abandoned
+            ? new FetcherRun<T>(outcome, stillRunning, LateNextState: () => run.NextState)
+            : new FetcherRun<T>(outcome, stillRunning, NextState: run.NextState);
     }
 
     /// <summary>
@@ -608,6 +610,9 @@ internal sealed partial class ExpirableCore<T>
 
         /// <summary>What callers get while it runs abandoned.</summary>
         public Fetched<T> Refusal { get; set; }
+
+        /// <summary>The next state a stateful fetch method returned (set before its task completes).</summary>
+        public StateSnapshot? NextState { get; set; }
 
         // Signals made only when someone waits (rarely: a caller after a clear, a test): under the gate.
         private TaskCompletionSource? _settled;

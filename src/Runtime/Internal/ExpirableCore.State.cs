@@ -32,27 +32,8 @@ internal sealed partial class ExpirableCore<T>
     }
 
     /// <summary>
-    /// Replaces the state; a cached value stays (the next fetch receives the new state). False when this
-    /// key left memory: the caller puts it on the key's next core.
-    /// </summary>
-    public bool TryPutState(object? state)
-    {
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_shutDown, typeof(ExpirableRuntime));
-            if (_evicted)
-            {
-                return false;
-            }
-
-            SetStateLocked(state);
-            return true;
-        }
-    }
-
-    /// <summary>
     /// Transforms the state (the default when there is none). <paramref name="update"/> runs outside the gate
-    /// and again when the state changed meanwhile, so it must be pure. False as <see cref="TryPutState"/>.
+    /// and again when the state changed meanwhile, so it must be pure. False when this key left memory.
     /// </summary>
     public bool TryUpdateState(Func<bool, object?, object?> update)
     {
@@ -84,6 +65,62 @@ internal sealed partial class ExpirableCore<T>
         }
     }
 
+    public StatefulFetch<T>? Stateful => _stateful;
+
+    public void ApplyStoreState(StateSnapshot? state)
+    {
+        lock (_gate)
+        {
+            if (_shutDown || _evicted || _stateful is null)
+            {
+                return;
+            }
+
+            if (state is { } kept)
+            {
+                SetStateLocked(kept.Value);
+            }
+            else
+            {
+                ResetStateLocked();
+            }
+        }
+    }
+
+    public void ApplyValueRemoval()
+    {
+        lock (_gate)
+        {
+            DropLocked();
+        }
+    }
+
+    /// <summary>
+    /// A put or an update: written to the store first when it keeps states (cluster: a compare-and-set every
+    /// process sees), then here. False when this key left memory (the caller goes to the key's next core).
+    /// </summary>
+    public async ValueTask<bool> TryWriteStateAsync(Func<bool, object?, object?> update, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_shutDown, typeof(ExpirableRuntime));
+            if (_evicted)
+            {
+                return false;
+            }
+        }
+
+        await _runtime.WaitUntilStoreReadyAsync(_store, cancellationToken).ConfigureAwait(false);
+        var written = await _store.WriteStateAsync(this, update, cancellationToken).ConfigureAwait(false);
+        if (!written.Stored)
+        {
+            return TryUpdateState(update);
+        }
+
+        ApplyStoreState(new StateSnapshot(written.State));
+        return true;
+    }
+
     /// <summary>Whether an access must fail with <see cref="FetchFailure.StateRequired"/> now.</summary>
     private bool StateMissingLocked() => _stateful is { Required: true } && !_hasState;
 
@@ -110,7 +147,7 @@ internal sealed partial class ExpirableCore<T>
     /// One call of the stateful fetch method: receives the state now, stores the next state it returns (on a
     /// failure too) unless the state changed while it ran. A fetch method that throws leaves the state as it was.
     /// </summary>
-    private async Task<Fetched<T>> InvokeStatefulAsync(IServiceProvider services, CancellationToken cancellationToken)
+    private async Task<Fetched<T>> InvokeStatefulAsync(FetchRun run, IServiceProvider services, CancellationToken cancellationToken)
     {
         object? state;
         long version;
@@ -125,6 +162,7 @@ internal sealed partial class ExpirableCore<T>
         }
 
         var (outcome, next) = await _stateful!.InvokeAsync(state, services, cancellationToken).ConfigureAwait(false);
+        run.NextState = new StateSnapshot(next);
         lock (_gate)
         {
             if (_stateVersion == version && !_shutDown)
@@ -153,6 +191,10 @@ internal abstract class StatefulFetch<T>(bool required)
     public abstract Type StateType { get; }
 
     public abstract ValueTask<(Fetched<T> Outcome, object? NextState)> InvokeAsync(object? state, IServiceProvider services, CancellationToken cancellationToken);
+
+    public abstract byte[] Serialize(IExpirableValueSerializer serializer, object? state);
+
+    public abstract object? Deserialize(IExpirableValueSerializer serializer, byte[] data);
 }
 
 /// <inheritdoc/>
@@ -165,4 +207,9 @@ internal sealed class StatefulFetch<T, S>(Func<S, IServiceProvider, Cancellation
         var result = await fetch(state is S typed ? typed : default!, services, cancellationToken).ConfigureAwait(false);
         return (result.Outcome, result.NextState);
     }
+
+    public override byte[] Serialize(IExpirableValueSerializer serializer, object? state) =>
+        serializer.Serialize(state is S typed ? typed : default!);
+
+    public override object? Deserialize(IExpirableValueSerializer serializer, byte[] data) => serializer.Deserialize<S>(data);
 }

@@ -50,4 +50,16 @@ internal interface IExpirableSlot<T> : IExpirableSlot
     /// <param name="value">The value.</param>
     /// <param name="origin">The store's identity of the value (see <see cref="StoreFetch{T}.Origin"/>).</param>
     void ApplyValue(Fetched<T> value, object? origin);
+
+    /// <summary>The stateful fetch (its state type and (de)serialization); null when stateless.</summary>
+    StatefulFetch<T>? Stateful { get; }
+
+    /// <summary>
+    /// Replaces the state with what the store holds (null: none), as a put would: a store that keeps the
+    /// state (cluster) calls this with the state of a write it saw, and before the fetch it runs under a lease.
+    /// </summary>
+    void ApplyStoreState(StateSnapshot? state);
+
+    /// <summary>Drops the value and keeps the state: the store holds the state without a value (invalidated elsewhere).</summary>
+    void ApplyValueRemoval();
 }

@@ -30,6 +30,14 @@ internal interface IExpirableStore : IAsyncDisposable
     }
 
     /// <summary>
+    /// Writes a stateful slot's state where every process sees it: <paramref name="update"/> (has state, state)
+    /// turns the store's current state into the new one, and may run more than once under contention.
+    /// <see cref="StateWrite.Stored"/> false: the store keeps no state (in-process); the core keeps it.
+    /// </summary>
+    ValueTask<StateWrite> WriteStateAsync<T>(IExpirableSlot<T> slot, Func<bool, object?, object?> update, CancellationToken cancellationToken) =>
+        new(default(StateWrite));
+
+    /// <summary>
     /// Produces a fresh outcome for <paramref name="slot"/>. The core calls this from a single flight
     /// (at most one call per slot at a time in a process) and installs a successful outcome in the
     /// replica unless the slot was cleared meanwhile. In-process: call the fetcher. Cluster: take a newer
@@ -53,3 +61,8 @@ internal interface IExpirableStore : IAsyncDisposable
     /// <summary>Deletes every value of a module everywhere (<paramref name="keyPrefix"/> is "&lt;moduleName&gt;.").</summary>
     ValueTask ClearAllAsync(string keyPrefix, IReadOnlyList<IExpirableSlot> slots, CancellationToken cancellationToken);
 }
+
+/// <summary>What <see cref="IExpirableStore.WriteStateAsync"/> did.</summary>
+/// <param name="Stored">Whether the store wrote it (and every process will see it).</param>
+/// <param name="State">The state written.</param>
+internal readonly record struct StateWrite(bool Stored, object? State);

@@ -117,13 +117,11 @@ internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
 
     public async ValueTask<T> GetSlowAsync(TKey key, CancellationToken cancellationToken)
     {
-        return ValueOrThrow(await FetchSlowAsync(key, cancellationToken).ConfigureAwait(false));
-    }
-
-    public T ValueOrThrow(Fetched<T> fetched) =>
-        fetched.IsOk
+        var fetched = await FetchSlowAsync(key, cancellationToken).ConfigureAwait(false);
+        return fetched.IsOk
             ? fetched.Value
             : throw new ExpirableFetchException(Definition.Name, fetched.Error ?? "the fetch failed", fetched.Failure, fetched.Exception);
+    }
 
     /// <summary>Clears one key: its value and its state, everywhere.</summary>
     public ValueTask ClearAsync(TKey key, CancellationToken cancellationToken)
@@ -156,16 +154,10 @@ internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
     public ValueTask<bool> InvalidateAsync(TKey key, T staleValue, CancellationToken cancellationToken) =>
         Cells.TryGetValue(key, out var cell) ? cell.Core.InvalidateAsync(staleValue, cancellationToken) : new ValueTask<bool>(false);
 
-    public void PutState(TKey key, object? state)
+    /// <summary>A put or an update of one key's state (see <see cref="ExpirableCore{T}.TryWriteStateAsync"/>).</summary>
+    public async ValueTask WriteStateAsync(TKey key, Func<bool, object?, object?> update, CancellationToken cancellationToken)
     {
-        while (!GetOrCreate(key).Core.TryPutState(state))
-        {
-        }
-    }
-
-    public void UpdateState(TKey key, Func<bool, object?, object?> update)
-    {
-        while (!GetOrCreate(key).Core.TryUpdateState(update))
+        while (!await GetOrCreate(key).Core.TryWriteStateAsync(update, cancellationToken).ConfigureAwait(false))
         {
         }
     }

@@ -1,3 +1,4 @@
+using System;
 using System.Threading.Tasks;
 
 namespace ExpirableStore.Internal;
@@ -18,7 +19,12 @@ namespace ExpirableStore.Internal;
 /// and still runs: <paramref name="Outcome"/> is then that timeout's failure, and <paramref name="StillRunning"/> is null
 /// (the earlier call's owner holds it).
 /// </param>
-internal readonly record struct FetcherRun<T>(Fetched<T> Outcome, Task<Fetched<T>>? StillRunning = null, bool Refused = false);
+/// <param name="NextState">
+/// What a stateful fetch method returned as its next state (on a failure too); null when it is stateless,
+/// was not called, threw, or has not returned yet (abandoned at its timeout).
+/// </param>
+/// <param name="LateNextState">With <paramref name="StillRunning"/>: the next state the late fetch returned, once it has completed.</param>
+internal readonly record struct FetcherRun<T>(Fetched<T> Outcome, Task<Fetched<T>>? StillRunning = null, bool Refused = false, StateSnapshot? NextState = null, Func<StateSnapshot?>? LateNextState = null);
 
 /// <summary>What a store's refresh produced for the core.</summary>
 /// <typeparam name="T">The value type.</typeparam>

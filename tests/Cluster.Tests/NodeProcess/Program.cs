@@ -3,7 +3,11 @@
 //   stdin  "GO"                    start the callers
 //   stdout "FETCH <pid>"           this process called the upstream (the test counts these)
 //   stdout "DONE <ok> <failed> <distinct values>"   every caller finished
-// Usage: NodeProcess --nats URL --bucket NAME [--prefix P] [--callers N] [--lease-ms MS] [--fetch-ms MS] [--hang]
+// With --rounds N the callers read the stateful `grant` instead, N times:
+//   stdin  "GO <stale value>|-"    invalidate the value of the last round (if any), then start the callers
+//   stdout "PRESENT <pid> <token>" this process's fetch received that refresh token
+//   stdout "DONE-<round> <ok> <failed> <distinct values>"
+// Usage: NodeProcess --nats URL --bucket NAME [--prefix P] [--callers N] [--lease-ms MS] [--fetch-ms MS] [--hang] [--rounds N]
 //   --hang: the fetch never returns (the test kills this process with SIGKILL mid-fetch).
 using System;
 using System.Collections.Generic;
@@ -43,12 +47,35 @@ await using var runtime = await ExpirableRuntime.ConnectAsync(options);
 var expirables = new ProcessExpirables(runtime);
 Console.WriteLine("READY");
 
+var callers = Int("callers", 300);
+if (settings.ContainsKey("rounds"))
+{
+    for (var round = 1; round <= Int("rounds", 1); round++)
+    {
+        var command = Console.ReadLine()?.Split(' ', 2);
+        if (command is not ["GO", var stale])
+        {
+            return 2;
+        }
+
+        if (stale != "-")
+        {
+            await expirables.Grant.InvalidateAsync(stale);
+        }
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () => await expirables.Grant.FetchAsync())));
+        var good = outcomes.Count(r => r.IsOk);
+        Console.WriteLine($"DONE-{round} {good} {callers - good} {string.Join(",", outcomes.Select(r => r.IsOk ? r.Value : "failed").Distinct())}");
+    }
+
+    return 0;
+}
+
 if (Console.ReadLine() != "GO")
 {
     return 2;
 }
 
-var callers = Int("callers", 300);
 var results = await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () => await expirables.Token.FetchAsync())));
 var ok = results.Count(r => r.IsOk);
 var distinct = string.Join(",", results.Where(r => r.IsOk).Select(r => r.Value).Distinct());
@@ -74,6 +101,16 @@ namespace ExpirableStore.Cluster.NodeProcess
 
             await Task.Delay(Latency, cancellationToken);
             return Fetched.Ok($"token-from-{Environment.ProcessId}", DateTimeOffset.UtcNow.AddMinutes(5));
+        }
+
+        /// <summary>rt-N gives at-rt-N and rt-(N+1), as an OAuth server that rotates refresh tokens.</summary>
+        public static async Task<Fetched<string, string?>> RefreshAsync(string? refreshToken, CancellationToken cancellationToken)
+        {
+            var token = refreshToken ?? "rt-1";
+            Console.WriteLine($"PRESENT {Environment.ProcessId} {token}");
+            await Task.Delay(Latency, cancellationToken);
+            var next = int.Parse(token.AsSpan(3), CultureInfo.InvariantCulture) + 1;
+            return Fetched.Ok("at-" + token, DateTimeOffset.UtcNow.AddMinutes(5)).WithState<string?>("rt-" + next.ToString(CultureInfo.InvariantCulture));
         }
     }
 }

@@ -48,6 +48,33 @@ internal sealed class MultiProcessTests : MultiNodeTestBase
     }
 
     [Test]
+    public async Task Three_processes_refreshing_a_rotating_token_at_once_present_each_refresh_token_once_in_order()
+    {
+        const int Rounds = 3;
+        var processes = Enumerable.Range(0, 3)
+            .Select(_ => Track(NodeProcessRunner.Start("--nats", Server.Url, "--bucket", Bucket, "--callers", "30", "--fetch-ms", "100", "--rounds", Rounds.ToString(System.Globalization.CultureInfo.InvariantCulture))))
+            .ToArray();
+        foreach (var process in processes)
+        {
+            await process.WaitForLineAsync("READY", ProcessTimeout);
+        }
+
+        var stale = "-";
+        for (var round = 1; round <= Rounds; round++)
+        {
+            // Each process first drops the last round's value (compare-and-clear keeps the state), then 30 callers read.
+            await Task.WhenAll(processes.Select(p => p.SendAsync("GO " + stale)));
+            var done = await Task.WhenAll(processes.Select(p => p.WaitForLineAsync($"DONE-{round} ", ProcessTimeout)));
+            TestContext.Out.WriteLine($"round {round}: {string.Join(" | ", done)}");
+            Assert.That(done.Select(line => line.Split(' ')[1..]), Is.All.EqualTo(new[] { "30", "0", $"at-rt-{round}" }), "round " + round);
+            stale = $"at-rt-{round}";
+        }
+
+        var presented = processes.SelectMany(p => p.Lines).Where(line => line.StartsWith("PRESENT ", StringComparison.Ordinal)).Select(line => line.Split(' ')[2]).ToList();
+        Assert.That(presented.Order(), Is.EqualTo(Enumerable.Range(1, Rounds).Select(n => $"rt-{n}")), "each refresh token presented once in the cluster");
+    }
+
+    [Test]
     public async Task Lease_holder_killed_with_SIGKILL_mid_fetch_another_node_completes_within_lease_plus_1s()
     {
         var lease = TimeSpan.FromSeconds(2);

@@ -9,8 +9,9 @@ namespace ExpirableStore.Internal.Cluster;
 /// the revision they observed, so no two processes need agreeing clocks.
 /// </summary>
 /// <remarks>
-/// Room for language version 2: a fetch's state goes beside <see cref="Data"/> in the encrypted
-/// payload, and every field of the header is authenticated with it (see <see cref="ClusterEnvelopeCodec"/>).
+/// A stateful expirable's state (language version 2) lives beside <see cref="Data"/> in the payload
+/// (encrypted and authenticated with it), and its <see cref="StateVersion"/> in the header: a key may hold a
+/// state without a value (put before the first fetch, or its value invalidated).
 /// </remarks>
 internal sealed record ClusterEnvelope
 {
@@ -30,6 +31,12 @@ internal sealed record ClusterEnvelope
     public DateTimeOffset? FetchedAt { get; init; }
 
     public ClusterLease? Lease { get; init; }
+
+    /// <summary>The serialized state of a stateful expirable (plain bytes, already decrypted); null: none.</summary>
+    public byte[]? State { get; init; }
+
+    /// <summary>Bumped by every write that changes <see cref="State"/>; 0 iff there is none.</summary>
+    public long StateVersion { get; init; }
 
     /// <summary>With <see cref="Lease"/>: the holder's fetch timed out and still runs; callers get that failure at once.</summary>
     public bool Abandoned { get; init; }

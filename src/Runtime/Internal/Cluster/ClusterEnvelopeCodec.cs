@@ -17,10 +17,10 @@ namespace ExpirableStore.Internal.Cluster;
 /// <remarks>
 /// Schema 2: <c>{"v":2,"h":{header},"data":"base64","error":"text"}</c>, or encrypted
 /// <c>{"v":2,"h":{header},"enc":"keyid","box":"base64"}</c> where the box seals the payload records
-/// (value, error; the state of language version 2 goes here too) with the bucket key and the exact
-/// header bytes as associated data. Header: <c>"id"</c> (value id) and <c>"exp"</c> (Unix ms or null)
-/// when there is a value, <c>"by"</c>, <c>"at"</c>, <c>"lease":{"holder","token","ms"}</c>,
-/// <c>"abandoned":true</c>, <c>"failed":"lease token"</c>. Unknown members are skipped (a newer writer
+/// (value, error, state) with the bucket key and the exact header bytes as associated data; unencrypted,
+/// the state is <c>"state":"base64"</c> beside <c>"data"</c>. Header: <c>"id"</c> (value id) and <c>"exp"</c>
+/// (Unix ms or null) when there is a value, <c>"by"</c>, <c>"at"</c>, <c>"lease":{"holder","token","ms"}</c>,
+/// <c>"abandoned":true</c>, <c>"failed":"lease token"</c>, <c>"sv"</c> (state version) when there is a state. Unknown members are skipped (a newer writer
 /// may add some; the schema number says when that is incompatible). Schema 1 (no header) is still read.
 /// </remarks>
 internal sealed class ClusterEnvelopeCodec
@@ -30,6 +30,7 @@ internal sealed class ClusterEnvelopeCodec
     private const int MaxErrorLength = 1024;
     private const byte DataRecord = 1;
     private const byte ErrorRecord = 2;
+    private const byte StateRecord = 3;
 
     private readonly ClusterValueProtector? _protector;
 
@@ -65,7 +66,7 @@ internal sealed class ClusterEnvelopeCodec
             if (_protector is not null)
             {
                 writer.WriteString("enc", _protector.CurrentKeyId);
-                writer.WriteBase64String("box", _protector.Seal(bucketKey, header, EncodeRecords(envelope.Data, error)));
+                writer.WriteBase64String("box", _protector.Seal(bucketKey, header, EncodeRecords(envelope.Data, error, envelope.State)));
             }
             else
             {
@@ -77,6 +78,11 @@ internal sealed class ClusterEnvelopeCodec
                 if (error is not null)
                 {
                     writer.WriteString("error", error);
+                }
+
+                if (envelope.State is { } state)
+                {
+                    writer.WriteBase64String("state", state);
                 }
             }
 
@@ -170,19 +176,25 @@ internal sealed class ClusterEnvelopeCodec
                 writer.WriteString("failed", failed);
             }
 
+            if (envelope.State is not null)
+            {
+                writer.WriteNumber("sv", envelope.StateVersion);
+            }
+
             writer.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static byte[] EncodeRecords(byte[]? data, string? error)
+    private static byte[] EncodeRecords(byte[]? data, string? error, byte[]? state)
     {
         var errorBytes = error is null ? null : Encoding.UTF8.GetBytes(error);
-        var output = new byte[(data is null ? 0 : 5 + data.Length) + (errorBytes is null ? 0 : 5 + errorBytes.Length)];
+        var output = new byte[(data is null ? 0 : 5 + data.Length) + (errorBytes is null ? 0 : 5 + errorBytes.Length) + (state is null ? 0 : 5 + state.Length)];
         var position = 0;
         Write(DataRecord, data);
         Write(ErrorRecord, errorBytes);
+        Write(StateRecord, state);
         return output;
 
         void Write(byte tag, byte[]? value)
@@ -199,10 +211,11 @@ internal sealed class ClusterEnvelopeCodec
         }
     }
 
-    private static bool TryDecodeRecords(ReadOnlySpan<byte> records, out byte[]? data, out string? error)
+    private static bool TryDecodeRecords(ReadOnlySpan<byte> records, out byte[]? data, out string? error, out byte[]? state)
     {
         data = null;
         error = null;
+        state = null;
         while (records.Length > 0)
         {
             if (records.Length < 5)
@@ -225,6 +238,9 @@ internal sealed class ClusterEnvelopeCodec
                     break;
                 case ErrorRecord:
                     error = Encoding.UTF8.GetString(value);
+                    break;
+                case StateRecord:
+                    state = value.ToArray();
                     break;
             }
 
@@ -332,6 +348,7 @@ internal sealed class ClusterEnvelopeCodec
 
         var data = outer.Data;
         var error = outer.Error;
+        var state = outer.State;
         string? unreadable = null;
         if (outer.KeyId is { } keyId && outer.Box is { } box)
         {
@@ -343,7 +360,7 @@ internal sealed class ClusterEnvelopeCodec
             {
                 unreadable = $"encrypted with key {keyId}, which is not among this process's keys";
             }
-            else if (!_protector.TryOpen(bucketKey, keyId, header, box, out var records) || !TryDecodeRecords(records, out data, out error))
+            else if (!_protector.TryOpen(bucketKey, keyId, header, box, out var records) || !TryDecodeRecords(records, out data, out error, out state))
             {
                 malformedReason = "encrypted entry does not authenticate with the configured keys";
                 return false;
@@ -360,6 +377,7 @@ internal sealed class ClusterEnvelopeCodec
             unreadable = "not encrypted, and this process requires encryption";
             data = null;
             error = null;
+            state = null;
         }
 
         if (unreadable is null && (fields.ValueId is null) != (data is null))
@@ -368,7 +386,20 @@ internal sealed class ClusterEnvelopeCodec
             return false;
         }
 
-        envelope = fields.ToEnvelope() with { Data = unreadable is null ? data : null, Error = unreadable is null ? error : null, Unreadable = unreadable };
+        if (unreadable is null && (fields.StateVersion > 0) != (state is not null))
+        {
+            malformedReason = state is null ? "state version without a state" : "state without a state version";
+            return false;
+        }
+
+        envelope = fields.ToEnvelope() with
+        {
+            Data = unreadable is null ? data : null,
+            Error = unreadable is null ? error : null,
+            State = unreadable is null ? state : null,
+            StateVersion = unreadable is null ? fields.StateVersion : 0,
+            Unreadable = unreadable,
+        };
         malformedReason = string.Empty;
         return true;
     }
@@ -449,6 +480,10 @@ internal sealed class ClusterEnvelopeCodec
 
         public string? FailedLease { get; private set; }
 
+        public byte[]? State { get; private set; }
+
+        public long StateVersion { get; private set; }
+
         public bool TryRead(string? name, ref Utf8JsonReader reader, out string malformedReason)
         {
             malformedReason = string.Empty;
@@ -478,6 +513,18 @@ internal sealed class ClusterEnvelopeCodec
                     break;
                 case "failed":
                     FailedLease = reader.GetString();
+                    break;
+                case "state":
+                    State = reader.TokenType == JsonTokenType.Null ? null : reader.GetBytesFromBase64();
+                    break;
+                case "sv":
+                    StateVersion = reader.GetInt64();
+                    if (StateVersion <= 0)
+                    {
+                        malformedReason = "invalid state version";
+                        return false;
+                    }
+
                     break;
                 case "lease":
                     if (reader.TokenType == JsonTokenType.Null)

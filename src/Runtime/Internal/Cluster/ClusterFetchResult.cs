@@ -12,7 +12,11 @@ namespace ExpirableStore.Internal.Cluster;
 /// Set when the fetch timed out but still runs: completes (never faults) with what it finally produced.
 /// The holder keeps its lease until then, so that at most one upstream call per key runs in the cluster.
 /// </param>
-internal sealed record ClusterFetchOutcome(byte[]? Data, DateTimeOffset? ExpiresAt, string? Failure, object? State, Task<ClusterFetchOutcome>? Late = null)
+/// <param name="NextState">
+/// A stateful fetch's next state, serialized: written with the value, or with the release of a failed fetch
+/// (a failure keeps its next state). Null: the fetch is stateless or returned none (it threw, it was refused).
+/// </param>
+internal sealed record ClusterFetchOutcome(byte[]? Data, DateTimeOffset? ExpiresAt, string? Failure, object? State, Task<ClusterFetchOutcome>? Late = null, byte[]? NextState = null)
 {
     public bool Succeeded => Failure is null;
 
@@ -42,7 +46,7 @@ internal enum ClusterFetchSource
     Unreadable,
 }
 
-/// <summary>The outcome of <see cref="ClusterStore.FetchAsync"/>.</summary>
+/// <summary>The outcome of <c>ClusterStore.FetchAsync</c>.</summary>
 /// <param name="Envelope">For <see cref="ClusterFetchSource.Bucket"/>: the value taken.</param>
 /// <param name="Outcome">For <see cref="ClusterFetchSource.FetchedHere"/>: what this process's fetch produced.</param>
 /// <param name="Failure">Why there is no value (failed elsewhere, unreachable, unreadable).</param>

@@ -77,7 +77,7 @@ internal sealed partial class ClusterStore
     }
 
     /// <summary>
-    /// Compare-and-clear: deletes the key only while the bucket still holds the value <paramref name="valueId"/>
+    /// Compare-and-clear: deletes the key (a stateful key: its value, the state stays) only while the bucket still holds the value <paramref name="valueId"/>
     /// (a delete with a compare-and-set on the key's revision). A newer value is kept, and so is a value
     /// being refreshed (a lease is active: its refresh replaces it). True when this call deleted it.
     /// </summary>
@@ -97,11 +97,17 @@ internal sealed partial class ClusterStore
                 return false;
             }
 
-            var write = await _bucket.DeleteAsync(key, state.Revision, cancellationToken).ConfigureAwait(false);
+            // A stateful key keeps its state: only the value goes (the refetch receives the state).
+            var stateOnly = state.Envelope is { State: not null } stateful
+                ? stateful.ValueOnly() with { ValueId = null, Data = null, ExpiresAt = null, FetchedBy = null, FetchedAt = null }
+                : null;
+            var write = stateOnly is null
+                ? await _bucket.DeleteAsync(key, state.Revision, cancellationToken).ConfigureAwait(false)
+                : await _bucket.PutAsync(key, Codec.Encode(key, stateOnly), state.Revision, cancellationToken).ConfigureAwait(false);
             switch (write.Status)
             {
                 case WriteStatus.Landed:
-                    Replicas.ApplyOwnWrite(key, write.Revision, written: null);
+                    Replicas.ApplyOwnWrite(key, write.Revision, written: stateOnly);
                     return true;
                 case WriteStatus.Conflict:
                     if (write.Revision != 0 && write.Revision < state.Revision)

@@ -32,6 +32,22 @@ internal sealed partial class ClusterStore
         string? refreshing = null,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(fetch);
+        return FetchAsync(key, refreshAhead, (_, ct) => fetch(ct), refreshing, cancellationToken);
+    }
+
+    /// <inheritdoc cref="FetchAsync(string, TimeSpan, Func{CancellationToken, ValueTask{ClusterFetchOutcome}}, string?, CancellationToken)"/>
+    /// <param name="fetch">
+    /// Runs the user's fetch, given the envelope this process claimed the lease on: a stateful fetch receives
+    /// its state (the state of the last write that landed before the claim).
+    /// </param>
+    public ValueTask<ClusterFetchResult> FetchAsync(
+        string key,
+        TimeSpan refreshAhead,
+        Func<ClusterEnvelope, CancellationToken, ValueTask<ClusterFetchOutcome>> fetch,
+        string? refreshing = null,
+        CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(fetch);
         return DecideAsync(key, refreshAhead, refreshing, fetch, inHand: null, cancellationToken);
@@ -50,7 +66,7 @@ internal sealed partial class ClusterStore
         string key,
         TimeSpan refreshAhead,
         string? refreshing,
-        Func<CancellationToken, ValueTask<ClusterFetchOutcome>>? fetch,
+        Func<ClusterEnvelope, CancellationToken, ValueTask<ClusterFetchOutcome>>? fetch,
         InHand? inHand,
         CancellationToken cancellationToken)
     {
@@ -184,6 +200,12 @@ internal sealed partial class ClusterStore
             // 4. Claim the lease (carrying the current value along, so replicas keep serving it), or write the value in hand.
             var carried = envelope is { IsReadable: true } ? envelope.ValueOnly() : new ClusterEnvelope();
             var toWrite = inHand?.Final ?? pending?.Claim ?? carried with { Lease = new ClusterLease(NodeName, NewToken(), _options.LeaseDuration) };
+            if (inHand is not null && carried.StateVersion != inHand.BasedOnStateVersion)
+            {
+                // The state changed after this process claimed (a put, an update): the value goes in, over the newer state.
+                toWrite = toWrite with { State = carried.State, StateVersion = carried.StateVersion };
+                inHand = inHand with { Final = toWrite };
+            }
             if (inHand is null && pending is not null && carried.ValueId != pending.Claim.ValueId)
             {
                 toWrite = carried with { Lease = pending.Claim.Lease };
@@ -352,5 +374,6 @@ internal sealed partial class ClusterStore
     private sealed record PendingClaim(ClusterEnvelope Claim, long FirstSentAt);
 
     /// <summary>A value this process fetched but could not write under its lease (lost or fenced): written when the key is free.</summary>
-    private sealed record InHand(ClusterFetchOutcome Outcome, ClusterEnvelope Final, string LeaseToken, ulong ClaimRevision, long Epoch);
+    /// <param name="BasedOnStateVersion">The state version of the claim: the value in hand carries the next state only over that one.</param>
+    private sealed record InHand(ClusterFetchOutcome Outcome, ClusterEnvelope Final, string LeaseToken, ulong ClaimRevision, long Epoch, long BasedOnStateVersion);
 }

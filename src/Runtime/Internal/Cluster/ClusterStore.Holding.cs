@@ -19,7 +19,7 @@ internal sealed partial class ClusterStore
         ClusterEnvelope claim,
         ulong leaseRevision,
         long sentAt,
-        Func<CancellationToken, ValueTask<ClusterFetchOutcome>> fetch,
+        Func<ClusterEnvelope, CancellationToken, ValueTask<ClusterFetchOutcome>> fetch,
         CancellationToken cancellationToken)
     {
         var holding = new Holding(key, claim, leaseRevision, sentAt, Replicas.Epoch);
@@ -28,7 +28,7 @@ internal sealed partial class ClusterStore
         ClusterFetchOutcome outcome;
         try
         {
-            outcome = await fetch(cancellationToken).ConfigureAwait(false);
+            outcome = await fetch(claim, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -96,18 +96,18 @@ internal sealed partial class ClusterStore
         var now = _time.GetUtcNow();
         if (!outcome.Succeeded)
         {
-            await ReleaseAsync(holding, outcome.Failure).ConfigureAwait(false);
+            await ReleaseAsync(holding, outcome.Failure, outcome.NextState).ConfigureAwait(false);
             return ClusterFetchResult.Fetched(outcome);
         }
 
         if (outcome.Data is null || outcome.ExpiresAt <= now)
         {
             // Unshareable, or already expired by this clock (semantics: handed to the caller, not cached): the waiters compete again.
-            await ReleaseAsync(holding, failure: null).ConfigureAwait(false);
+            await ReleaseAsync(holding, failure: null, outcome.NextState).ConfigureAwait(false);
             return ClusterFetchResult.Fetched(outcome);
         }
 
-        var final = holding.Claim.ValueOnly() with
+        var final = WithNextState(holding.Claim.ValueOnly(), outcome.NextState) with
         {
             ValueId = NewToken(),
             Data = outcome.Data,
@@ -120,7 +120,7 @@ internal sealed partial class ClusterStore
         {
             // Served to this process only; the lease is released at once so nobody waits for it.
             Log.NotShared(_logger, key, tooLarge);
-            await ReleaseAsync(holding, failure: null).ConfigureAwait(false);
+            await ReleaseAsync(holding, failure: null, outcome.NextState).ConfigureAwait(false);
             return ClusterFetchResult.Fetched(outcome);
         }
 
@@ -202,7 +202,7 @@ internal sealed partial class ClusterStore
                     continue;
                 default:
                     Log.NotShared(_logger, key, write.Reason ?? "refused by the server");
-                    await ReleaseAsync(holding, failure: null).ConfigureAwait(false);
+                    await ReleaseAsync(holding, failure: null, outcome.NextState).ConfigureAwait(false);
                     return ClusterFetchResult.Fetched(outcome);
             }
         }
@@ -216,15 +216,22 @@ internal sealed partial class ClusterStore
     {
         Log.Fenced(_logger, holding.Key);
         holding.Lost = true;
-        return DecideAsync(holding.Key, TimeSpan.Zero, refreshing: null, fetch: null, new InHand(outcome, final, holding.Token, holding.ClaimRevision, holding.Epoch), cancellationToken);
+        return DecideAsync(holding.Key, TimeSpan.Zero, refreshing: null, fetch: null, new InHand(outcome, final, holding.Token, holding.ClaimRevision, holding.Epoch, holding.Claim.StateVersion), cancellationToken);
     }
 
-    /// <summary>Hands the lease back, keeping the value it carried; with a failure, the waiters of this lease get it as their outcome.</summary>
-    private async ValueTask ReleaseAsync(Holding holding, string? failure)
+    /// <summary>
+    /// Hands the lease back, keeping the value it carried (and writing the fetch's next state, if any); with a
+    /// failure, the waiters of this lease get it as their outcome.
+    /// </summary>
+    private async ValueTask ReleaseAsync(Holding holding, string? failure, byte[]? nextState = null)
     {
-        var released = holding.Claim.ValueOnly() with { FailedLease = failure is null ? null : holding.Token, Error = failure };
+        var released = WithNextState(holding.Claim.ValueOnly(), nextState) with { FailedLease = failure is null ? null : holding.Token, Error = failure };
         await WriteAsHolderAsync(holding, released, attempts: 3).ConfigureAwait(false);
     }
+
+    /// <summary>The envelope a stateful fetch's next state is written in: the one it claimed on, with the state it returned.</summary>
+    private static ClusterEnvelope WithNextState(ClusterEnvelope claimed, byte[]? nextState) =>
+        nextState is null ? claimed : claimed with { State = nextState, StateVersion = claimed.StateVersion + 1 };
 
     /// <summary>The fetch timed out but runs on: callers everywhere get that failure at once instead of another upstream call.</summary>
     private async ValueTask MarkAbandonedAsync(Holding holding, string failure)

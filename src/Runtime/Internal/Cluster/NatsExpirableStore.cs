@@ -135,7 +135,7 @@ internal sealed class NatsExpirableStore : IExpirableStore
 
         // An eager refresh knows which bucket value it replaces: it may start early (the core jitters it).
         var refreshing = eager ? binding?.HeldValueId : null;
-        var result = await store.FetchAsync(key, refreshAhead, ct => FetchForBucketAsync(slot, ct), refreshing, cancellationToken).ConfigureAwait(false);
+        var result = await store.FetchAsync(key, refreshAhead, (claim, ct) => FetchForBucketAsync(slot, claim, ct), refreshing, cancellationToken).ConfigureAwait(false);
         switch (result.Source)
         {
             case ClusterFetchSource.FetchedHere:
@@ -158,6 +158,35 @@ internal sealed class NatsExpirableStore : IExpirableStore
             default:
                 return new StoreFetch<T>(Fetched.Failed<T>(result.Failure ?? "the cluster fetch failed"));
         }
+    }
+
+    public async ValueTask<StateWrite> WriteStateAsync<T>(IExpirableSlot<T> slot, Func<bool, object?, object?> update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        ArgumentNullException.ThrowIfNull(update);
+        var stateful = slot.Stateful ?? throw new InvalidOperationException($"Expirable '{slot.Key}' is not stateful.");
+        if (await _started.Task.WaitAsync(cancellationToken).ConfigureAwait(false) is not { } store || Volatile.Read(ref _store) is null)
+        {
+            return default; // not shared: this process keeps it, as for a fetch without coordination
+        }
+
+        object? written = null;
+        var insideOwnFetch = FetchContext.Call is { } call && ReferenceEquals(call.Slot, slot);
+        var envelope = await store.WriteStateAsync(
+            BucketKey(slot.Key),
+            current =>
+            {
+                if (!TryReadState(slot, stateful, current, out var read))
+                {
+                    throw new InvalidOperationException($"The state of '{slot.Key}' in the bucket cannot be read as {stateful.StateType.Name}.");
+                }
+
+                written = update(read is not null, read?.Value);
+                return stateful.Serialize(_serializer, written);
+            },
+            waitForLease: !insideOwnFetch,
+            cancellationToken).ConfigureAwait(false);
+        return envelope is null ? default : new StateWrite(true, written);
     }
 
     public async ValueTask ClearAsync(IExpirableSlot slot, CancellationToken cancellationToken)
@@ -234,37 +263,64 @@ internal sealed class NatsExpirableStore : IExpirableStore
         }
     }
 
-    private static async Task<ClusterFetchOutcome> LateForBucketAsync<T>(NatsExpirableStore owner, IExpirableSlot<T> slot, Task<Fetched<T>> late)
+    private static async Task<ClusterFetchOutcome> LateForBucketAsync<T>(NatsExpirableStore owner, IExpirableSlot<T> slot, Task<Fetched<T>> late, Func<StateSnapshot?>? lateNextState)
     {
         var outcome = await late.ConfigureAwait(false);
-        return owner.ToBucketOutcome(slot, new FetcherRun<T>(outcome));
+        return owner.ToBucketOutcome(slot, new FetcherRun<T>(outcome, NextState: lateNextState?.Invoke()));
     }
 
-    /// <summary>The user's fetch, in bucket form (a fetch that times out carries its late outcome along).</summary>
-    private async ValueTask<ClusterFetchOutcome> FetchForBucketAsync<T>(IExpirableSlot<T> slot, CancellationToken cancellationToken)
+    /// <summary>
+    /// The user's fetch, in bucket form (a fetch that times out carries its late outcome along). A stateful
+    /// fetch receives the state of the envelope this process claimed the lease on: the last one that landed.
+    /// </summary>
+    private async ValueTask<ClusterFetchOutcome> FetchForBucketAsync<T>(IExpirableSlot<T> slot, ClusterEnvelope claim, CancellationToken cancellationToken)
     {
+        if (slot.Stateful is { } stateful)
+        {
+            if (!TryReadState(slot, stateful, claim.State, out var state))
+            {
+                return ClusterFetchOutcome.Failed("the state in the bucket cannot be read as " + stateful.StateType.Name, new FetcherRun<T>(Fetched.Failed<T>("the state in the bucket cannot be read")));
+            }
+
+            slot.ApplyStoreState(state);
+        }
+
         var run = await slot.InvokeFetcherAsync(cancellationToken).ConfigureAwait(false);
         var outcome = ToBucketOutcome(slot, run);
-        return run.StillRunning is { } late ? outcome with { Late = LateForBucketAsync(this, slot, late) } : outcome;
+        return run.StillRunning is { } late ? outcome with { Late = LateForBucketAsync(this, slot, late, run.LateNextState) } : outcome;
     }
 
     private ClusterFetchOutcome ToBucketOutcome<T>(IExpirableSlot<T> slot, FetcherRun<T> run)
     {
         var fetched = run.Outcome;
+        byte[]? nextState = null;
+        if (slot.Stateful is { } stateful && run.NextState is { } next)
+        {
+            try
+            {
+                nextState = stateful.Serialize(_serializer, next.Value);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Kept in this process only; the bucket keeps the state the fetch received.
+                Log.NotShared(_logger, slot.Key, $"its next state could not be serialized ({ex.GetType().Name})");
+            }
+        }
+
         if (!fetched.IsOk)
         {
-            return ClusterFetchOutcome.Failed(fetched.Error ?? "the fetch failed", run);
+            return ClusterFetchOutcome.Failed(fetched.Error ?? "the fetch failed", run) with { NextState = nextState };
         }
 
         try
         {
-            return ClusterFetchOutcome.Success(_serializer.Serialize(fetched.Value), fetched.ExpiresAt, run);
+            return ClusterFetchOutcome.Success(_serializer.Serialize(fetched.Value), fetched.ExpiresAt, run) with { NextState = nextState };
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // This process's callers still get the value; it is just not shared.
             Log.NotShared(_logger, slot.Key, $"it could not be serialized ({ex.GetType().Name})");
-            return ClusterFetchOutcome.NotShareable(run);
+            return ClusterFetchOutcome.NotShareable(run) with { NextState = nextState };
         }
     }
 
@@ -290,6 +346,27 @@ internal sealed class NatsExpirableStore : IExpirableStore
         if (_bindings.TryGetValue(state.Key, out var binding))
         {
             binding.Push(state);
+        }
+    }
+
+    /// <summary>The state an envelope holds (null bytes: none); false, logged, when it cannot be read as the slot's state type.</summary>
+    private bool TryReadState<T>(IExpirableSlot<T> slot, StatefulFetch<T> stateful, byte[]? bytes, out StateSnapshot? state)
+    {
+        state = null;
+        if (bytes is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            state = new StateSnapshot(stateful.Deserialize(_serializer, bytes));
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.UndeserializableValue(_logger, slot.Key, stateful.StateType.Name, ex.GetType().Name);
+            return false;
         }
     }
 
@@ -344,6 +421,7 @@ internal sealed class NatsExpirableStore : IExpirableStore
         private readonly Lock _pushing = new();
         private long _lastEpoch = -1;
         private ulong _lastRevision;
+        private long _lastStateVersion;
 
         public override bool IsFor(IExpirableSlot other) => ReferenceEquals(slot, other);
 
@@ -369,20 +447,52 @@ internal sealed class NatsExpirableStore : IExpirableStore
                     case ReplicaKind.Malformed:
                     case ReplicaKind.Absent:
                         MarkRemoved();
+                        _lastStateVersion = 0;
                         slot.ApplyRemoval();
                         break;
-                    case ReplicaKind.Present when state.Envelope is { ValueId: { } valueId } envelope
-                                                  && envelope.IsValidAt(owner.Options.TimeProvider.GetUtcNow())
-                                                  && owner.Cluster?.IsRejected(BucketKey, envelope) != true
-                                                  && TryMarkForwarded(valueId):
-                        if (owner.TryDeserialize(slot, envelope, out var fetched))
+                    case ReplicaKind.Present when slot.Stateful is { } stateful && state.Envelope is { IsReadable: true } withState:
+                        PushState(stateful, withState);
+                        if (withState.ValueId is null && HeldValueId is not null)
                         {
-                            NoteHeld(valueId);
-                            slot.ApplyValue(fetched, valueId);
+                            // The value was invalidated elsewhere; the state stays.
+                            MarkRemoved();
+                            slot.ApplyValueRemoval();
                         }
 
+                        PushValue(state);
+                        break;
+                    case ReplicaKind.Present:
+                        PushValue(state);
                         break;
                 }
+            }
+        }
+
+        private void PushValue(ReplicaState state)
+        {
+            if (state.Envelope is { ValueId: { } valueId } envelope
+                && envelope.IsValidAt(owner.Options.TimeProvider.GetUtcNow())
+                && owner.Cluster?.IsRejected(BucketKey, envelope) != true
+                && TryMarkForwarded(valueId)
+                && owner.TryDeserialize(slot, envelope, out var fetched))
+            {
+                NoteHeld(valueId);
+                slot.ApplyValue(fetched, valueId);
+            }
+        }
+
+        /// <summary>A state written elsewhere (or none, after a clear and a claim): the slot's state from now on.</summary>
+        private void PushState(StatefulFetch<T> stateful, ClusterEnvelope envelope)
+        {
+            if (envelope.StateVersion == _lastStateVersion)
+            {
+                return;
+            }
+
+            _lastStateVersion = envelope.StateVersion;
+            if (owner.TryReadState(slot, stateful, envelope.State, out var state))
+            {
+                slot.ApplyStoreState(state);
             }
         }
     }
