@@ -69,6 +69,12 @@ internal static class Program
         await using (runtime)
         {
             var tokens = new Tokens(runtime);
+            if (natsUrl is not null)
+            {
+                // The fake OAuth server lives in this process and knows no refresh token of an earlier run: start
+                // from an empty bucket (a real service keeps the bucket's refresh tokens across restarts).
+                await tokens.ClearAllAsync();
+            }
 
             // `state RefreshGrant required`: nothing to refresh with before a login.
             var before = await tokens.PartnerToken.FetchAsync();
