@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using ExpirableStore.Compiler.Semantics;
 using ExpirableStore.Compiler.Syntax;
 
 namespace ExpirableStore.Compiler.Diagnostics;
@@ -44,6 +45,7 @@ public static class DiagnosticBuilder
     private static readonly DiagnosticDescriptor FetchReferenceMeansMemberCode = Error("EXP0109", "Fetch reference names a member", "The first name of a fetch reference is a member of the generated class or its constructor's parameter, which is what it would mean there.");
     private static readonly DiagnosticDescriptor MisplacedRequiredCode = Error("EXP0110", "Misplaced 'required'", "'required' qualifies a state: it is written right after the type of a 'state' option, as in 'state RefreshToken required'.");
     private static readonly DiagnosticDescriptor NullableKeyTypeCode = Error("EXP0111", "Nullable key type", "The type of a 'key' cannot be nullable ('key string?', 'key int?'): a key is never null.");
+    private static readonly DiagnosticDescriptor KeywordInTypeCode = Error("EXP0112", "C# keyword in a type", "A type annotation uses a C# keyword where C# reads a name ('Foo.class', 'string.Empty', 'global::int', 'void'): write the name with '@' ('Foo.@class'), or the built-in type on its own ('int').");
     private static readonly DiagnosticDescriptor InternalErrorCode = Error("EXP0199", "Internal compiler error", "The compiler failed on this file; please report it with the file attached.");
 
     // Warnings.
@@ -209,6 +211,14 @@ public static class DiagnosticBuilder
 
         public Diagnostic NullableKeyType(string keyType, string nonNullable) =>
             Create(NullableKeyTypeCode, $"the key type '{keyType}' is nullable, but a key is never null: write 'key {nonNullable}'");
+
+        public Diagnostic KeywordInType(string keyword, string type) => Create(
+            KeywordInTypeCode,
+            keyword == "void"
+                ? $"'void' in the type '{type}' is not a type a value can have"
+                : Naming.IsBuiltInTypeKeyword(keyword)
+                    ? $"'{keyword}' in the type '{type}' is C#'s built-in type, which is a type only on its own: a name that is '{keyword}' is written '@{keyword}'"
+                    : $"'{keyword}' in the type '{type}' is a C# keyword: a name that is '{keyword}' is written '@{keyword}'");
 
         // The last resort of "never throws": a bug in the compiler, reported instead of a crash.
         public Diagnostic InternalError(string detail) =>

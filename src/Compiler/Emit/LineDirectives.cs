@@ -63,12 +63,15 @@ internal sealed class LineDirectives
 
     private void WriteSegment(string prefix, SourceSegment segment, string suffix)
     {
+        // Roslyn refuses an offset of 0 (CS8938): text that would start its line (the second line of a
+        // name written over several lines, at the top of the file) gets one space before it.
+        var lead = _writer.IndentWidth + prefix.Length == 0 ? " " : string.Empty;
         var span = segment.Span;
         _writer.Append("#line (").Append(Format(span.Line)).Append(',').Append(Format(span.Column))
             .Append(")-(").Append(Format(span.EndLine)).Append(',').Append(Format(span.EndColumn))
-            .Append(") ").Append(Format(_writer.IndentWidth + prefix.Length))
+            .Append(") ").Append(Format(_writer.IndentWidth + lead.Length + prefix.Length))
             .Append(' ').Append(_quotedPath).EndLine();
-        _writer.StartLine().Append(prefix).Append(segment.Text).Append(suffix).EndLine();
+        _writer.StartLine().Append(lead).Append(prefix).Append(segment.Text).Append(suffix).EndLine();
     }
 
     private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);

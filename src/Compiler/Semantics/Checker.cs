@@ -250,8 +250,10 @@ internal sealed class Checker
             }
         }
 
+        // A declaration with a syntax error has that one diagnostic: its types may be cut short by it.
+        var typeOk = declaration.HasSyntaxErrors || TypeChecker.Check(declaration.Type, _path, _diagnostics);
         var options = OptionChecker.Check(declaration, shownName, _path, _diagnostics);
-        if (!namesOk || options is null || declaration.HasSyntaxErrors)
+        if (!namesOk || !typeOk || options is null || declaration.HasSyntaxErrors)
         {
             return null;
         }

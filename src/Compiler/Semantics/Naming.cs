@@ -50,6 +50,12 @@ public static class Naming
         "Definitions",
     };
 
+    private static readonly HashSet<string> BuiltInTypeKeywords = new(StringComparer.Ordinal)
+    {
+        "bool", "byte", "char", "decimal", "double", "float", "int", "long", "object", "sbyte", "short",
+        "string", "uint", "ulong", "ushort",
+    };
+
     private static readonly HashSet<string> CSharpKeywords = new(StringComparer.Ordinal)
     {
         "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class",
@@ -197,6 +203,9 @@ public static class Naming
 
     /// <summary>Whether <paramref name="name"/> is a reserved C# keyword (contextual keywords are not).</summary>
     public static bool IsCSharpKeyword(string name) => CSharpKeywords.Contains(name);
+
+    /// <summary>True for the keywords that name a built-in type (<c>int</c>, <c>string</c>, <c>object</c>...): a type on their own, nothing inside a longer name.</summary>
+    public static bool IsBuiltInTypeKeyword(string name) => BuiltInTypeKeywords.Contains(name);
 
     /// <summary><paramref name="name"/> with a leading '@' when it is a C# keyword.</summary>
     public static string EscapeIdentifier(string name) => IsCSharpKeyword(name) ? "@" + name : name;

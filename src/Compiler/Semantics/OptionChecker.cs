@@ -100,9 +100,9 @@ internal static class OptionChecker
         }
 
         firstOfKind.TryGetValue(OptionKind.State, out var state);
-        var stateOk = CheckRequired(misplacedRequired, state, shownName, path, diagnostics);
+        var stateOk = CheckRequired(misplacedRequired, state, shownName, path, diagnostics) & (declaration.HasSyntaxErrors || TypeChecker.Check(state?.Type, path, diagnostics));
         firstOfKind.TryGetValue(OptionKind.Key, out var key);
-        var keyOk = CheckKeyType(key, path, diagnostics);
+        var keyOk = (declaration.HasSyntaxErrors || TypeChecker.Check(key?.Type, path, diagnostics)) && CheckKeyType(key, path, diagnostics);
 
         firstOfKind.TryGetValue(OptionKind.Fetch, out var fetch);
         if (fetch is null && !declaration.HasSyntaxErrors)

@@ -68,14 +68,22 @@ public sealed class QualifiedNameSyntax
 /// <summary>A C# type annotation: <c>decimal</c>, <c>Dictionary&lt;string, string&gt;</c>, <c>int[]?</c>.</summary>
 public sealed class TypeSyntax
 {
-    internal TypeSyntax(string text, string sourceText, TextSpan span, bool isVerbatimUsable, bool isNullable = false)
+    internal TypeSyntax(string text, string sourceText, TextSpan span, bool isVerbatimUsable, bool isNullable = false, IdentifierSyntax? keywordAsName = null)
     {
         Text = text;
         SourceText = sourceText;
         Span = span;
         IsVerbatimUsable = isVerbatimUsable;
         IsNullable = isNullable;
+        KeywordAsName = keywordAsName;
     }
+
+    /// <summary>
+    /// The first C# keyword the type uses where C# reads a name: a part of a qualified or generic name
+    /// (<c>Foo.class</c>, <c>string.Empty</c>, <c>global::int</c>, <c>int&lt;T&gt;</c>), <c>void</c>, a tuple element
+    /// name; null when there is none. A built-in type keyword on its own (<c>int</c>, <c>string?</c>) is a type.
+    /// </summary>
+    public IdentifierSyntax? KeywordAsName { get; }
 
     /// <summary>The type in canonical spacing (a space after each separating comma, none elsewhere).</summary>
     public string Text { get; }

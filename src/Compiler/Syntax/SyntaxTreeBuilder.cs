@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text;
 using Antlr4.Runtime;
 using Antlr4.Runtime.Tree;
+using ExpirableStore.Compiler.Semantics;
 using ExpirableStore.Compiler.Parsing.Internal;
 
 namespace ExpirableStore.Compiler.Syntax;
@@ -347,7 +348,85 @@ internal sealed class SyntaxTreeBuilder
         var verbatim = !hasComment && span.Line == span.EndLine;
 
         // Most types are written in canonical form: then both texts are the same string.
-        return new TypeSyntax(SameText(canonical, sourceText) ? sourceText : canonical.ToString(), sourceText, span, verbatim, previous?.Type == ExpirablesLexer.QUESTION);
+        return new TypeSyntax(SameText(canonical, sourceText) ? sourceText : canonical.ToString(), sourceText, span, verbatim, previous?.Type == ExpirablesLexer.QUESTION, IsComplete(type) && !HasErrorTokenAround(type) ? FirstKeywordAsName(type) : null);
+    }
+
+    // A syntax error inside the type or at the token right after it (where a cut-short type ends).
+    private bool HasErrorTokenAround(ParserRuleContext type)
+    {
+        var first = type.Start.TokenIndex;
+        var last = type.Stop.TokenIndex + 1;
+        foreach (var index in _errorTokenIndexes)
+        {
+            if (index >= first && index <= last)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // A type cut short by a syntax error has that error: it is not judged as C# as well.
+    private static bool IsComplete(IParseTree node)
+    {
+        if (node is IErrorNode || (node is ParserRuleContext { exception: not null }) || (node is ITerminalNode terminal && terminal.Symbol.TokenIndex < 0))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < node.ChildCount; i++)
+        {
+            if (!IsComplete(node.GetChild(i)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // C# reads every part of a type's names as a name, except a built-in type keyword that is the whole
+    // name ('int', 'string?', 'List<int>'): a keyword anywhere else is a C# syntax error, unless escaped.
+    private IdentifierSyntax? FirstKeywordAsName(IParseTree node)
+    {
+        switch (node)
+        {
+            case ExpirablesParser.NamedTypeContext named when named.qualifiedName() is { } name:
+            {
+                var parts = name.identifier();
+                var whole = parts.Length == 1 && named.GLOBAL_ALIAS() is null && named.typeArgumentList() is null && named.emptyTypeArgumentList() is null;
+                foreach (var part in parts)
+                {
+                    if (BuildIdentifier(part) is { IsEscaped: false } identifier && Naming.IsCSharpKeyword(identifier.Text)
+                        && !(whole && Naming.IsBuiltInTypeKeyword(identifier.Text)))
+                    {
+                        return identifier;
+                    }
+                }
+
+                break;
+            }
+
+            case ExpirablesParser.TupleElementContext element when element.identifier() is { } elementName
+                && BuildIdentifier(elementName) is { IsEscaped: false } identifier && Naming.IsCSharpKeyword(identifier.Text):
+                if (FirstKeywordAsName(element.type()) is { } inType)
+                {
+                    return inType;
+                }
+
+                return identifier;
+        }
+
+        for (var i = 0; i < node.ChildCount; i++)
+        {
+            if (FirstKeywordAsName(node.GetChild(i)) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
     }
 
     private static bool SameText(StringBuilder builder, string text)
