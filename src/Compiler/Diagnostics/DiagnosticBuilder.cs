@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using ExpirableStore.Compiler.Semantics;
 using ExpirableStore.Compiler.Syntax;
 
 namespace ExpirableStore.Compiler.Diagnostics;
@@ -212,11 +211,11 @@ public static class DiagnosticBuilder
         public Diagnostic NullableKeyType(string keyType, string nonNullable) =>
             Create(NullableKeyTypeCode, $"the key type '{keyType}' is nullable, but a key is never null: write 'key {nonNullable}'");
 
-        public Diagnostic KeywordInType(string keyword, string type) => Create(
+        public Diagnostic KeywordInType(string keyword, string type, bool isBuiltInType) => Create(
             KeywordInTypeCode,
             keyword == "void"
                 ? $"'void' in the type '{type}' is not a type a value can have"
-                : Naming.IsBuiltInTypeKeyword(keyword)
+                : isBuiltInType
                     ? $"'{keyword}' in the type '{type}' is C#'s built-in type, which is a type only on its own: a name that is '{keyword}' is written '@{keyword}'"
                     : $"'{keyword}' in the type '{type}' is a C# keyword: a name that is '{keyword}' is written '@{keyword}'");
 

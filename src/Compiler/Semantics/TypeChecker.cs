@@ -14,12 +14,23 @@ internal static class TypeChecker
     /// <summary>False, with one diagnostic, when <paramref name="type"/> cannot be C#; true for a null type (nothing written).</summary>
     public static bool Check(TypeSyntax? type, string path, List<Diagnostic> diagnostics)
     {
-        if (type?.KeywordAsName is not { } keyword)
+        if (type is null)
         {
             return true;
         }
 
-        diagnostics.Add(DiagnosticBuilder.At(path, keyword.Span).KeywordInType(keyword.Text, Duration.Shorten(type.Text)));
-        return false;
+        // C# reads every part of a type's names as a name, except a built-in type keyword that is a whole
+        // type name ('int', 'string?', 'List<int>'): a keyword anywhere else is a C# syntax error, unless escaped.
+        foreach (var part in type.Names)
+        {
+            var name = part.Name;
+            if (!name.IsEscaped && Naming.IsCSharpKeyword(name.Text) && !(part.IsWholeTypeName && Naming.IsBuiltInTypeKeyword(name.Text)))
+            {
+                diagnostics.Add(DiagnosticBuilder.At(path, name.Span).KeywordInType(name.Text, Duration.Shorten(type.Text), Naming.IsBuiltInTypeKeyword(name.Text)));
+                return false;
+            }
+        }
+
+        return true;
     }
 }

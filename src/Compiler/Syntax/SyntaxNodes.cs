@@ -68,22 +68,21 @@ public sealed class QualifiedNameSyntax
 /// <summary>A C# type annotation: <c>decimal</c>, <c>Dictionary&lt;string, string&gt;</c>, <c>int[]?</c>.</summary>
 public sealed class TypeSyntax
 {
-    internal TypeSyntax(string text, string sourceText, TextSpan span, bool isVerbatimUsable, bool isNullable = false, IdentifierSyntax? keywordAsName = null)
+    internal TypeSyntax(string text, string sourceText, TextSpan span, bool isVerbatimUsable, bool isNullable, IReadOnlyList<TypeNamePart> names)
     {
         Text = text;
         SourceText = sourceText;
         Span = span;
         IsVerbatimUsable = isVerbatimUsable;
         IsNullable = isNullable;
-        KeywordAsName = keywordAsName;
+        Names = names;
     }
 
     /// <summary>
-    /// The first C# keyword the type uses where C# reads a name: a part of a qualified or generic name
-    /// (<c>Foo.class</c>, <c>string.Empty</c>, <c>global::int</c>, <c>int&lt;T&gt;</c>), <c>void</c>, a tuple element
-    /// name; null when there is none. A built-in type keyword on its own (<c>int</c>, <c>string?</c>) is a type.
+    /// Every name in the type, in source order: the parts of its qualified and generic names and its tuple
+    /// elements' names. Empty when a syntax error cut the type short (that error is its diagnostic).
     /// </summary>
-    public IdentifierSyntax? KeywordAsName { get; }
+    public IReadOnlyList<TypeNamePart> Names { get; }
 
     /// <summary>The type in canonical spacing (a space after each separating comma, none elsewhere).</summary>
     public string Text { get; }
@@ -103,6 +102,9 @@ public sealed class TypeSyntax
     /// <inheritdoc />
     public override string ToString() => Text;
 }
+
+/// <summary>A name in a type annotation; <paramref name="IsWholeTypeName"/> when it is all of a type's name (<c>int</c> in <c>List&lt;int&gt;</c>, not in <c>global::int</c>, <c>int.X</c> or <c>int&lt;T&gt;</c>, nor a tuple element's name).</summary>
+public sealed record TypeNamePart(IdentifierSyntax Name, bool IsWholeTypeName);
 
 /// <summary>A duration literal as written (<c>1h30m</c>); its meaning is checked by the compiler.</summary>
 public sealed class DurationSyntax

@@ -4,7 +4,6 @@ using System.Linq;
 using System.Text;
 using Antlr4.Runtime;
 using Antlr4.Runtime.Tree;
-using ExpirableStore.Compiler.Semantics;
 using ExpirableStore.Compiler.Parsing.Internal;
 
 namespace ExpirableStore.Compiler.Syntax;
@@ -347,8 +346,14 @@ internal sealed class SyntaxTreeBuilder
         var sourceText = text.Substring(span.Start, span.Length);
         var verbatim = !hasComment && span.Line == span.EndLine;
 
+        var names = new List<TypeNamePart>();
+        if (IsComplete(type) && !HasErrorTokenAround(type))
+        {
+            CollectNames(type, names);
+        }
+
         // Most types are written in canonical form: then both texts are the same string.
-        return new TypeSyntax(SameText(canonical, sourceText) ? sourceText : canonical.ToString(), sourceText, span, verbatim, previous?.Type == ExpirablesLexer.QUESTION, IsComplete(type) && !HasErrorTokenAround(type) ? FirstKeywordAsName(type) : null);
+        return new TypeSyntax(SameText(canonical, sourceText) ? sourceText : canonical.ToString(), sourceText, span, verbatim, previous?.Type == ExpirablesLexer.QUESTION, names);
     }
 
     // A syntax error inside the type or at the token right after it (where a cut-short type ends).
@@ -386,9 +391,8 @@ internal sealed class SyntaxTreeBuilder
         return true;
     }
 
-    // C# reads every part of a type's names as a name, except a built-in type keyword that is the whole
-    // name ('int', 'string?', 'List<int>'): a keyword anywhere else is a C# syntax error, unless escaped.
-    private IdentifierSyntax? FirstKeywordAsName(IParseTree node)
+    // The names in a type, in source order, for the checker's rules (Semantics/TypeChecker.cs).
+    private void CollectNames(IParseTree node, List<TypeNamePart> names)
     {
         switch (node)
         {
@@ -398,35 +402,29 @@ internal sealed class SyntaxTreeBuilder
                 var whole = parts.Length == 1 && named.GLOBAL_ALIAS() is null && named.typeArgumentList() is null && named.emptyTypeArgumentList() is null;
                 foreach (var part in parts)
                 {
-                    if (BuildIdentifier(part) is { IsEscaped: false } identifier && Naming.IsCSharpKeyword(identifier.Text)
-                        && !(whole && Naming.IsBuiltInTypeKeyword(identifier.Text)))
+                    if (BuildIdentifier(part) is { } identifier)
                     {
-                        return identifier;
+                        names.Add(new TypeNamePart(identifier, whole));
                     }
                 }
 
                 break;
             }
 
-            case ExpirablesParser.TupleElementContext element when element.identifier() is { } elementName
-                && BuildIdentifier(elementName) is { IsEscaped: false } identifier && Naming.IsCSharpKeyword(identifier.Text):
-                if (FirstKeywordAsName(element.type()) is { } inType)
+            case ExpirablesParser.TupleElementContext element:
+                CollectNames(element.type(), names);
+                if (BuildIdentifier(element.identifier()) is { } elementName)
                 {
-                    return inType;
+                    names.Add(new TypeNamePart(elementName, IsWholeTypeName: false));
                 }
 
-                return identifier;
+                return;
         }
 
         for (var i = 0; i < node.ChildCount; i++)
         {
-            if (FirstKeywordAsName(node.GetChild(i)) is { } found)
-            {
-                return found;
-            }
+            CollectNames(node.GetChild(i), names);
         }
-
-        return null;
     }
 
     private static bool SameText(StringBuilder builder, string text)
