@@ -226,7 +226,12 @@ public sealed class ExpirableRuntime : IAsyncDisposable, IDisposable, IClockStep
     {
         lock (_gate)
         {
-            _members.Remove(member);
+            // Keys of keyed expirables come and go by the thousand: give back the set's capacity once it is
+            // four times what is left (amortised: it takes as many removals as the trim copies).
+            if (_members.Remove(member) && _members.Count * 4 < _members.Capacity && _members.Capacity > 64)
+            {
+                _members.TrimExcess();
+            }
         }
     }
 

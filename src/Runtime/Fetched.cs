@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace ExpirableStore;
 
@@ -30,11 +31,21 @@ public readonly struct Fetched<T> : IEquatable<Fetched<T>>
     }
 
     /// <summary>Whether the fetch succeeded and <see cref="Value"/> holds a value.</summary>
-    public bool IsOk => _outcome is FetchedOutcome.Expiry || ReferenceEquals(_outcome, FetchedOutcome.Forever);
+    public bool IsOk
+    {
+        // Two method-table compares (both outcome types are sealed): no static field, no cast helper.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _outcome is FetchedOutcome.Expiry or FetchedOutcome.NoExpiry;
+    }
 
     /// <summary>The fetched value.</summary>
     /// <exception cref="InvalidOperationException">The fetch failed (<see cref="IsOk"/> is false).</exception>
-    public T Value => IsOk ? _value : throw new InvalidOperationException("The fetch failed: " + (Error ?? "no value") + ".");
+    public T Value
+    {
+        // Inlined on a hit: the message of a failure is built out of line.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => IsOk ? _value : ThrowFailed();
+    }
 
     /// <summary>When the value expires; <see langword="null"/> when it never expires.</summary>
     public DateTimeOffset? ExpiresAt => _outcome is FetchedOutcome.Expiry expiry ? expiry.At : null;
@@ -102,6 +113,9 @@ public readonly struct Fetched<T> : IEquatable<Fetched<T>>
     /// <returns>The outcome and the next state.</returns>
     public Fetched<T, S> WithState<S>(S nextState) => new(this, nextState);
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private T ThrowFailed() => throw new InvalidOperationException("The fetch failed: " + (Error ?? "no value") + ".");
+
     /// <summary>Compares two outcomes.</summary>
     public static bool operator ==(Fetched<T> left, Fetched<T> right) => left.Equals(right);
 
@@ -148,7 +162,9 @@ public static class Fetched
 internal static class FetchedOutcome
 {
     /// <summary>Marks a value that never expires.</summary>
-    public static readonly object Forever = new();
+    public static readonly NoExpiry Forever = new();
+
+    public sealed class NoExpiry;
 
     /// <summary>A value's expiry.</summary>
     public sealed class Expiry(DateTimeOffset at)

@@ -18,11 +18,13 @@ public sealed class KeyedExpirable<TKey, T> : IUntypedExpirable, IKeyedUntyped<T
     where TKey : notnull
 {
     private readonly KeyedFamily<TKey, T> _family;
+    private readonly KeyTable<TKey, KeyCell<T>> _cells;
     private readonly Counter<long> _hits;
 
     internal KeyedExpirable(ExpirableRuntime runtime, string key, ExpirableDefinition definition, Func<TKey, IServiceProvider, CancellationToken, ValueTask<Fetched<T>>> fetch)
     {
         _family = new KeyedFamily<TKey, T>(runtime, key, definition, fetch, stateful: null);
+        _cells = _family.Cells;
         _hits = runtime.Telemetry.Hits;
     }
 
@@ -52,7 +54,7 @@ public sealed class KeyedExpirable<TKey, T> : IUntypedExpirable, IKeyedUntyped<T
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ValueTask<Fetched<T>> FetchAsync(TKey key, CancellationToken cancellationToken = default)
     {
-        if (_family.Cells.TryGetValue(key, out var cell))
+        if (_cells.TryGetValue(key, out var cell))
         {
             var entry = cell.Entry;
             if (CacheEntry<T>.IsServable(entry))
@@ -82,7 +84,7 @@ public sealed class KeyedExpirable<TKey, T> : IUntypedExpirable, IKeyedUntyped<T
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ValueTask<T> GetAsync(TKey key, CancellationToken cancellationToken = default)
     {
-        if (_family.Cells.TryGetValue(key, out var cell))
+        if (_cells.TryGetValue(key, out var cell))
         {
             var entry = cell.Entry;
             if (CacheEntry<T>.IsServable(entry))

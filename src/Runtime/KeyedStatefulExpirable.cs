@@ -20,11 +20,13 @@ public sealed class KeyedStatefulExpirable<TKey, T, S> : IUntypedExpirable, IKey
     where TKey : notnull
 {
     private readonly KeyedFamily<TKey, T> _family;
+    private readonly KeyTable<TKey, KeyCell<T>> _cells;
     private readonly Counter<long> _hits;
 
     internal KeyedStatefulExpirable(ExpirableRuntime runtime, string key, ExpirableDefinition definition, Func<TKey, S, IServiceProvider, CancellationToken, ValueTask<Fetched<T, S>>> fetch)
     {
         _family = new KeyedFamily<TKey, T>(runtime, key, definition, fetch: null, k => new StatefulFetch<T, S>((state, services, ct) => fetch(k, state, services, ct), definition.StateRequired));
+        _cells = _family.Cells;
         _hits = runtime.Telemetry.Hits;
     }
 
@@ -54,7 +56,7 @@ public sealed class KeyedStatefulExpirable<TKey, T, S> : IUntypedExpirable, IKey
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ValueTask<Fetched<T>> FetchAsync(TKey key, CancellationToken cancellationToken = default)
     {
-        if (_family.Cells.TryGetValue(key, out var cell))
+        if (_cells.TryGetValue(key, out var cell))
         {
             var entry = cell.Entry;
             if (CacheEntry<T>.IsServable(entry))
@@ -84,7 +86,7 @@ public sealed class KeyedStatefulExpirable<TKey, T, S> : IUntypedExpirable, IKey
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ValueTask<T> GetAsync(TKey key, CancellationToken cancellationToken = default)
     {
-        if (_family.Cells.TryGetValue(key, out var cell))
+        if (_cells.TryGetValue(key, out var cell))
         {
             var entry = cell.Entry;
             if (CacheEntry<T>.IsServable(entry))

@@ -33,6 +33,7 @@ public class KeyedHitBenchmarks
     private readonly Func<CancellationToken, ValueTask<string>> _hybridFactory = static _ => new ValueTask<string>(KeyedBenchmarkModule.Value);
     private readonly Func<FusionCacheFactoryExecutionContext<string>, CancellationToken, Task<string>> _fusionFactory = static (_, _) => Task.FromResult(KeyedBenchmarkModule.Value);
     private readonly ConcurrentDictionary<string, string> _dictionary = new(StringComparer.Ordinal);
+    private readonly ExpirableStore.Internal.KeyTable<string, string> _table = new();
 
     // A key as it arrives in a request: its own string instance, so no reference-equality shortcut.
     private string _key = null!;
@@ -60,6 +61,7 @@ public class KeyedHitBenchmarks
             _ = _hybridCache.GetOrCreateAsync(key, _hybridFactory, _hybridOptions).AsTask().GetAwaiter().GetResult();
             _ = _fusionCache.GetOrSetAsync<string>(key, _fusionFactory, options: _fusionOptions).AsTask().GetAwaiter().GetResult();
             _dictionary[key] = KeyedBenchmarkModule.Value;
+            _table.Add(key, KeyedBenchmarkModule.Value);
         }
 
         _key = new string(KeyedBenchmarkModule.KeyOf(421).AsSpan());
@@ -82,6 +84,9 @@ public class KeyedHitBenchmarks
 
     [Benchmark(Description = "Floor: ConcurrentDictionary<string, string>.TryGetValue")]
     public string? Floor_Dictionary() => _dictionary.TryGetValue(_key, out var value) ? value : null;
+
+    [Benchmark(Description = "Floor: KeyTable<string, string>.TryGetValue (what a keyed hit reads)")]
+    public string? Floor_KeyTable() => _table.TryGetValue(_key, out var value) ? value : null;
 
     [Benchmark(Description = "Expirable (not keyed) local GetAsync (sync)")]
     public string Plain_GetAsync_Sync()

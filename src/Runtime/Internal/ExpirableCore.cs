@@ -78,7 +78,7 @@ internal sealed partial class ExpirableCore<T> : IExpirableSlot<T>, IRuntimeMemb
         _logger = runtime.Logger;
         _store = runtime.StoreFor(definition.Scope);
         _nameTag = new(ExpirableTelemetry.NameTag, metricName);
-        _scopeTag = new(ExpirableTelemetry.ScopeTag, definition.Scope == ExpirableScope.Local ? "local" : "cluster");
+        _scopeTag = ExpirableTelemetry.ScopeTagOf(definition.Scope);
 
         // Processes sharing a bucket must not all refresh at the same instant (see ArmEagerLocked).
         _eagerJitter = definition.Refresh == RefreshMode.Eager && definition.Scope == ExpirableScope.Cluster && runtime.IsClustered;

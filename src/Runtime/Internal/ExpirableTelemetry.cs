@@ -39,7 +39,21 @@ internal sealed class ExpirableTelemetry : IDisposable
         FetchFailures = Meter.CreateCounter<long>("expirable.fetch_failures", unit: "{fetch}", description: "Fetches that failed, threw or timed out.");
         EagerRefreshes = Meter.CreateCounter<long>("expirable.eager_refreshes", unit: "{refresh}", description: "Background refreshes started (retries included).");
         FetchDuration = Meter.CreateHistogram<double>("expirable.fetch.duration", unit: "s", description: "Duration of fetch methods.");
+        Meter.CreateObservableUpDownCounter("expirable.keys", ObserveKeys, unit: "{key}", description: "Keys of keyed expirables held in memory.");
     }
+
+    /// <summary>What <c>expirable.keys</c> reports: the number of keys a keyed expirable holds in memory.</summary>
+    internal interface IKeyCount
+    {
+        int Count { get; }
+
+        KeyValuePair<string, object?> NameTag { get; }
+
+        KeyValuePair<string, object?> ScopeTag { get; }
+    }
+
+    private readonly object _keyedGate = new();
+    private readonly List<IKeyCount> _keyed = [];
 
     public Meter Meter { get; }
 
@@ -54,6 +68,9 @@ internal sealed class ExpirableTelemetry : IDisposable
     public Counter<long> EagerRefreshes { get; }
 
     public Histogram<double> FetchDuration { get; }
+
+    /// <summary>The scope tag of every measurement of an expirable declared with <paramref name="scope"/>.</summary>
+    public static KeyValuePair<string, object?> ScopeTagOf(ExpirableScope scope) => new(ScopeTag, scope == ExpirableScope.Local ? "local" : "cluster");
 
     public static void Add(Counter<long> counter, KeyValuePair<string, object?> tag1, KeyValuePair<string, object?> tag2)
     {
@@ -106,6 +123,37 @@ internal sealed class ExpirableTelemetry : IDisposable
         catch (Exception)
 #pragma warning restore CA1031
         {
+        }
+    }
+
+    /// <summary>Reports the keys of <paramref name="keyed"/> in <c>expirable.keys</c> until <see cref="UntrackKeys"/>.</summary>
+    public void TrackKeys(IKeyCount keyed)
+    {
+        lock (_keyedGate)
+        {
+            _keyed.Add(keyed);
+        }
+    }
+
+    public void UntrackKeys(IKeyCount keyed)
+    {
+        lock (_keyedGate)
+        {
+            _keyed.Remove(keyed);
+        }
+    }
+
+    private IEnumerable<Measurement<long>> ObserveKeys()
+    {
+        lock (_keyedGate)
+        {
+            var measurements = new Measurement<long>[_keyed.Count];
+            for (var i = 0; i < measurements.Length; i++)
+            {
+                measurements[i] = new Measurement<long>(_keyed[i].Count, _keyed[i].NameTag, _keyed[i].ScopeTag);
+            }
+
+            return measurements;
         }
     }
 

@@ -12,7 +12,7 @@ namespace ExpirableStore.Internal;
 /// <see cref="Cells"/> without any lock; creating and dropping a key's core happen under <see cref="_keysGate"/>,
 /// so a key never has two cores and a state parked by a key that left is handed to its next core.
 /// </summary>
-internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
+internal sealed class KeyedFamily<TKey, T> : IRuntimeMember, ExpirableTelemetry.IKeyCount
     where TKey : notnull
 {
     /// <summary>How soon an idle key whose fetch ran at the sweep is tried again.</summary>
@@ -53,13 +53,16 @@ internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
         _fetch = fetch;
         _stateful = stateful;
         Store = runtime.StoreFor(definition.Scope);
+        NameTag = new(ExpirableTelemetry.NameTag, key);
+        ScopeTag = ExpirableTelemetry.ScopeTagOf(definition.Scope);
         runtime.Register(this);
+        runtime.Telemetry.TrackKeys(this);
         _nextFullSweep = runtime.TimeProvider.GetUtcNow() + runtime.Options.KeyIdleTimeout;
         _sweeper = Background.CreateTimer(runtime.TimeProvider, OnSweepTimer, new WeakReference<KeyedFamily<TKey, T>>(this), runtime.Options.KeyIdleTimeout);
     }
 
-    /// <summary>What the hit path reads: every key in memory.</summary>
-    public ConcurrentDictionary<TKey, KeyCell<T>> Cells { get; } = new();
+    /// <summary>What the hit path reads: every key in memory. Written under <see cref="_keysGate"/> only.</summary>
+    public KeyTable<TKey, KeyCell<T>> Cells { get; } = new();
 
     /// <summary>"&lt;module&gt;.&lt;name&gt;": the prefix of every key's bucket key, and the name in metrics.</summary>
     public string Key { get; }
@@ -68,8 +71,12 @@ internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
 
     public IExpirableStore Store { get; }
 
-    /// <summary>The number of keys in memory (tests, diagnostics).</summary>
+    /// <summary>The number of keys in memory (the <c>expirable.keys</c> metric, tests).</summary>
     public int Count => Cells.Count;
+
+    public KeyValuePair<string, object?> NameTag { get; }
+
+    public KeyValuePair<string, object?> ScopeTag { get; }
 
     /// <summary>The cell of <paramref name="key"/>, created (with its core) when the key is not in memory.</summary>
     public KeyCell<T> GetOrCreate(TKey key)
@@ -96,7 +103,7 @@ internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
             cell.Core = core;
             _runtime.Register(core);
             core.Attach();
-            Cells[key] = cell;
+            Cells.Add(key, cell);
             return cell;
         }
     }
@@ -136,7 +143,7 @@ internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
         lock (_keysGate)
         {
             _parked.Clear();
-            foreach (var cell in Cells.Values)
+            foreach (var (_, cell) in Cells.ToList())
             {
                 cell.Core.ClearLocal();
             }
@@ -185,7 +192,7 @@ internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
                 {
                     _nextFullSweep = now + due;
                     _busy.Clear();
-                    foreach (var (key, cell) in Cells)
+                    foreach (var (key, cell) in Cells.ToList())
                     {
                         if (cell.Touched)
                         {
@@ -201,6 +208,8 @@ internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
                 {
                     _busy.RemoveWhere(key => !Cells.TryGetValue(key, out var cell) || cell.Touched || TryEvictLocked(key, cell));
                 }
+
+                Cells.Trim();
 
                 due = _busy.Count > 0 && _nextFullSweep - now > BusyRetry ? BusyRetry : _nextFullSweep - now;
             }
@@ -241,7 +250,7 @@ internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
             return false;
         }
 
-        Cells.TryRemove(new KeyValuePair<TKey, KeyCell<T>>(key, cell));
+        Cells.Remove(key, cell);
         _runtime.Unregister(cell.Core);
         Store.Detach(cell.Core);
 
@@ -264,6 +273,8 @@ internal sealed class KeyedFamily<TKey, T> : IRuntimeMember
             _shutDown = true;
             _sweeper.Dispose();
         }
+
+        _runtime.Telemetry.UntrackKeys(this);
     }
 
     public void OnClockStepped(ClockReading now)

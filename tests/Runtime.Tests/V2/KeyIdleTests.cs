@@ -1,6 +1,8 @@
 using System;
+using System.Linq;
 using System.Threading.Tasks;
 using ExpirableStore.Internal;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using NUnit.Framework;
 
 namespace ExpirableStore.Runtime.Tests.V2;
@@ -126,6 +128,34 @@ public sealed class KeyIdleTests : V2TestBase
         Time.Advance(IdleTimeout);
         Assert.That(Module.LocalLazyKeyed.Family.Count, Is.EqualTo(0));
         Assert.That(Runtime.MemberCount, Is.LessThan(100));
+
+        // Their capacity goes too: the key table is back to its first size (it had 16,384 buckets).
+        Assert.That(Module.LocalLazyKeyed.Family.Cells.BucketCount, Is.EqualTo(16));
+        Assert.That(await Module.LocalLazyKeyed.GetAsync("tenant-42"), Does.StartWith("local_lazy_keyed_tenant-42"));
+    }
+
+    [Test]
+    public async Task The_keys_in_memory_are_a_metric_per_expirable_never_per_key()
+    {
+        using var keys = new MetricCollector<long>(Runtime.Telemetry.Meter, "expirable.keys");
+        for (var i = 0; i < 25; i++)
+        {
+            await Module.LocalLazyKeyed.GetAsync("tenant-" + i);
+        }
+
+        await Module.LocalEagerKeyed.GetAsync("one");
+
+        keys.RecordObservableInstruments();
+        var now = keys.GetMeasurementSnapshot().ToDictionary(m => (string)m.Tags["expirable.name"]!, m => m.Value);
+        Assert.That(now[Module.LocalLazyKeyed.Key], Is.EqualTo(25));
+        Assert.That(now[Module.LocalEagerKeyed.Key], Is.EqualTo(1));
+        Assert.That(keys.GetMeasurementSnapshot().SelectMany(m => m.Tags.Values), Has.None.Contains("tenant-"));
+
+        Time.Advance(IdleTimeout);
+        Time.Advance(IdleTimeout);
+        keys.Clear();
+        keys.RecordObservableInstruments();
+        Assert.That(keys.GetMeasurementSnapshot().Single(m => (string)m.Tags["expirable.name"]! == Module.LocalLazyKeyed.Key).Value, Is.EqualTo(0));
     }
 
     [Test]
