@@ -13,24 +13,26 @@ namespace ExpirableStore.Internal;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Why not <c>ConcurrentDictionary</c>: its read makes two interface calls through the comparer (hash, then
-/// equality) and, for strings, hashes with a loop of one multiply per two characters; a keyed hit is that read
-/// plus the checks of a non-keyed hit, and the read was half of it (docs/benchmarks.md "Keyed expirables").
-/// Here a string key is hashed inline, 16 bytes per 128-bit multiply, and compared with
-/// <see cref="string.Equals(string, string)"/>; other key types use <see cref="EqualityComparer{T}.Default"/>,
-/// which the JIT devirtualises for value types (Guid, integers, enums).
+/// Why not <c>ConcurrentDictionary</c>: its read calls the comparer twice through an interface (hash, then
+/// equality), and a keyed hit is that read plus the checks of a non-keyed hit; the read was half of it
+/// (docs/benchmarks.md "Keyed expirables"). Here a string key is hashed inline, 16 bytes per 128-bit multiply,
+/// and compared with <see cref="string.Equals(string, string, StringComparison)"/>; Guid, integer, enum, bool
+/// and char keys are hashed the same way from their bytes (<see cref="BytewiseKeys"/>); other key types use
+/// <see cref="EqualityComparer{T}.Default"/>.
 /// </para>
 /// <para>
 /// Readers never see a half-made table: the bucket array says which hash is in force (a power-of-two length:
-/// the seeded hash; one slot more: the randomized one), so one read gives both, and nodes are immutable (an insert adds a new head; a removal copies the nodes in
-/// front of the removed one; a resize builds new nodes). A reader that started before a write may see the
-/// table as it was, which is what any lock-free read of a concurrent map sees.
+/// the seeded hash; one slot more: the randomized one), so one read gives both; and nodes are immutable (an
+/// insert adds a new head, a removal copies the nodes in front of the removed one, a resize builds new
+/// nodes). A reader that started before a write may see the table as it was, which is what any lock-free
+/// read of a concurrent map sees.
 /// </para>
 /// <para>
-/// Hash flooding: the string hash is seeded per process, so which keys collide differs between processes;
-/// and as in .NET's own dictionaries, a bucket chain longer than <see cref="CollisionThreshold"/> at an insert
-/// (which a good hash makes about as likely as 1 in 10^30 at this table's load) switches the table to the
-/// randomized <see cref="string.GetHashCode()"/> (Marvin) for the rest of its life.
+/// Hash flooding: the hash is seeded per process, so which keys collide differs between processes and cannot
+/// be worked out from outside. For strings there is a second line, as in .NET's own dictionaries: a bucket
+/// chain of <see cref="CollisionThreshold"/> keys at an insert (which a good hash makes about as likely as 1 in
+/// 10^30 at this table's load) switches the table to the randomized <see cref="string.GetHashCode()"/> (Marvin)
+/// for the rest of its life.
 /// </para>
 /// </remarks>
 internal sealed class KeyTable<TKey, TValue>
@@ -39,6 +41,19 @@ internal sealed class KeyTable<TKey, TValue>
 {
     /// <summary>A chain at least this long at an insert switches string keys to the randomized hash.</summary>
     internal const int CollisionThreshold = 32;
+
+    /// <summary>
+    /// Key types whose equality is the equality of their bytes (Guid, the integer types, enums, bool, char): hashed
+    /// from their bytes with the process's seed, because their own hash codes fold the bytes together and
+    /// colliding keys are easy to make (two Guids, or two longs, with the same hash code). Not float, double or
+    /// decimal, whose equal values can differ in their bytes.
+    /// </summary>
+    internal static readonly bool BytewiseKeys =
+        typeof(TKey).IsEnum
+        || typeof(TKey) == typeof(Guid)
+        || typeof(TKey) == typeof(Int128)
+        || typeof(TKey) == typeof(UInt128)
+        || (typeof(TKey).IsPrimitive && typeof(TKey) != typeof(float) && typeof(TKey) != typeof(double));
 
     private const int MinimumBuckets = 16;
 
@@ -71,7 +86,7 @@ internal sealed class KeyTable<TKey, TValue>
                 ThrowKeyNull();
             }
 
-            var hash = StringHash.Of(text);
+            var hash = KeyHash.Of(text);
             node = buckets[IndexOf(buckets, hash)];
             while (node is not null)
             {
@@ -234,10 +249,15 @@ internal sealed class KeyTable<TKey, TValue>
         if (_stringKeys)
         {
             var text = Unsafe.As<TKey, string>(ref key);
-            return randomized ? StringHash.Spread(text.GetHashCode()) : StringHash.Of(text);
+            return randomized ? KeyHash.Spread(text.GetHashCode()) : KeyHash.Of(text);
         }
 
-        return StringHash.Spread(EqualityComparer<TKey>.Default.GetHashCode(key));
+        if (typeof(TKey).IsValueType && BytewiseKeys)
+        {
+            return KeyHash.Of(ref Unsafe.As<TKey, byte>(ref key), (nuint)Unsafe.SizeOf<TKey>());
+        }
+
+        return KeyHash.Spread(EqualityComparer<TKey>.Default.GetHashCode(key));
     }
 
     private Node?[] Rebuild(int bucketCount, bool randomized)
@@ -282,8 +302,8 @@ internal sealed class KeyTable<TKey, TValue>
     }
 }
 
-/// <summary>The string hash of <see cref="KeyTable{TKey, TValue}"/>: seeded per process, 16 bytes per multiply.</summary>
-internal static class StringHash
+/// <summary>The hash of <see cref="KeyTable{TKey, TValue}"/>: the key's bytes, seeded per process, 16 bytes per multiply.</summary>
+internal static class KeyHash
 {
     private static readonly ulong Seed = (ulong)Random.Shared.NextInt64() | 1;
     private static readonly ulong Secret = (ulong)Random.Shared.NextInt64() | 1;
@@ -291,10 +311,13 @@ internal static class StringHash
 
     /// <summary>The hash of the UTF-16 code units of <paramref name="text"/>, length included.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Of(string text)
+    public static ulong Of(string text) =>
+        Of(ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(text.AsSpan())), (nuint)text.Length * sizeof(char));
+
+    /// <summary>The hash of <paramref name="length"/> bytes from <paramref name="start"/>, length included.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Of(ref byte start, nuint length)
     {
-        ref var start = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(text.AsSpan()));
-        var length = (nuint)text.Length * sizeof(char);
         var hash = Seed ^ length;
         if (length > 16)
         {
@@ -319,9 +342,14 @@ internal static class StringHash
             var word = Unsafe.ReadUnaligned<uint>(ref start) | ((ulong)Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, length - 4)) << 32);
             hash = Mix(word ^ Secret, hash);
         }
-        else if (length > 0)
+        else if (length >= 2)
         {
-            hash = Mix(Unsafe.ReadUnaligned<ushort>(ref start) ^ Secret, hash);
+            var word = Unsafe.ReadUnaligned<ushort>(ref start) | ((ulong)Unsafe.Add(ref start, length - 1) << 16);
+            hash = Mix(word ^ Secret, hash);
+        }
+        else if (length == 1)
+        {
+            hash = Mix(start ^ Secret, hash);
         }
 
         return Mix(hash ^ Odd, Secret);
