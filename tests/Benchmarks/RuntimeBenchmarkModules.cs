@@ -7,45 +7,67 @@ using System.Threading.Tasks;
 namespace ExpirableStore.Benchmarks;
 
 /// <summary>
-/// What the compiler would generate for two declarations (one per scope), written by hand:
-/// <c>expirable local_token: string = fetch ... scope local</c> and the same with <c>scope cluster</c>.
-/// Each fetch counts its calls so a benchmark can prove every measured access is a hit.
+/// The fetch methods of Modules/*.expirables. Each counts its calls, so a benchmark can prove that every
+/// measured access is a hit; a module reads the counts from when it was created (one module of a kind at a
+/// time in a benchmark process).
 /// </summary>
-internal sealed class RuntimeHitModule : ExpirableModule
+internal static class BenchmarkSources
 {
     public const string Value = "gho_the-cached-access-token";
 
-    private int _localFetches;
-    private int _clusterFetches;
+    private static int s_localFetches;
+    private static int s_clusterFetches;
+    private static int s_tenantFetches;
 
-    public RuntimeHitModule(ExpirableRuntime runtime)
-        : base(runtime, "ExpirableStore.Benchmarks.RuntimeHitModule", Definitions)
+    public static int LocalFetches => Volatile.Read(ref s_localFetches);
+
+    public static int ClusterFetches => Volatile.Read(ref s_clusterFetches);
+
+    public static int TenantFetches => Volatile.Read(ref s_tenantFetches);
+
+    public static Fetched<string> LocalToken()
     {
-        LocalToken = Create<string>(Definitions[0], Fetcher.For<string>(() =>
-        {
-            Interlocked.Increment(ref _localFetches);
-            return Fetched.Ok(Value, DateTimeOffset.UtcNow.AddHours(1));
-        }));
-        ClusterToken = Create<string>(Definitions[1], Fetcher.For<string>(() =>
-        {
-            Interlocked.Increment(ref _clusterFetches);
-            return Fetched.Ok(Value, DateTimeOffset.UtcNow.AddHours(1));
-        }));
+        Interlocked.Increment(ref s_localFetches);
+        return Fetched.Ok(Value, DateTimeOffset.UtcNow.AddHours(1));
     }
 
-    public static IReadOnlyList<ExpirableDefinition> Definitions { get; } =
-    [
-        new ExpirableDefinition("local_token", "LocalToken", "string", ExpirableScope.Local, RefreshMode.Lazy, null, null, "Benchmarks.expirables", 1),
-        new ExpirableDefinition("cluster_token", "ClusterToken", "string", ExpirableScope.Cluster, RefreshMode.Lazy, null, null, "Benchmarks.expirables", 2),
-    ];
+    public static Fetched<string> ClusterToken()
+    {
+        Interlocked.Increment(ref s_clusterFetches);
+        return Fetched.Ok(Value, DateTimeOffset.UtcNow.AddHours(1));
+    }
 
-    public Expirable<string> LocalToken { get; }
+    public static Fetched<string> TenantToken(string tenant)
+    {
+        Interlocked.Increment(ref s_tenantFetches);
+        return Fetched.Ok(Value, DateTimeOffset.UtcNow.AddHours(1));
+    }
 
-    public Expirable<string> ClusterToken { get; }
+    public static Fetched<string, string> TenantGrant(string tenant, string grant) =>
+        Fetched.Ok(Value, DateTimeOffset.UtcNow.AddHours(1)).WithState(grant);
+}
 
-    public int LocalFetches => Volatile.Read(ref _localFetches);
+/// <summary>The checks of the hit benchmarks; the expirables are generated from Modules/RuntimeHitModule.expirables.</summary>
+public sealed partial class RuntimeHitModule
+{
+    public const string Value = BenchmarkSources.Value;
 
-    public int ClusterFetches => Volatile.Read(ref _clusterFetches);
+    private readonly int _localFetchesBefore = BenchmarkSources.LocalFetches;
+    private readonly int _clusterFetchesBefore = BenchmarkSources.ClusterFetches;
+
+    public int LocalFetches => BenchmarkSources.LocalFetches - _localFetchesBefore;
+
+    public int ClusterFetches => BenchmarkSources.ClusterFetches - _clusterFetchesBefore;
+
+    public static bool IsHit<T>(ValueTask<T> pending) => pending.IsCompletedSuccessfully;
+
+    public static void Require(bool condition, string what)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException("Benchmark setup: " + what + ".");
+        }
+    }
 
     /// <summary>Fetches both values once and checks that further accesses are hits (no new fetch).</summary>
     public void WarmAndVerify()
@@ -60,21 +82,42 @@ internal sealed class RuntimeHitModule : ExpirableModule
 
         Require(LocalFetches == 1 && ClusterFetches == 1, $"expected one fetch per value, got local {LocalFetches}, cluster {ClusterFetches}");
     }
+}
 
-    public static bool IsHit<T>(ValueTask<T> pending) => pending.IsCompletedSuccessfully;
+/// <summary>The helpers of the keyed benchmarks; the expirables are generated from Modules/KeyedBenchmarkModule.expirables.</summary>
+public sealed partial class KeyedBenchmarkModule
+{
+    public const string Value = BenchmarkSources.Value;
 
-    public static void Require(bool condition, string what)
+    private readonly int _fetchesBefore = BenchmarkSources.TenantFetches;
+
+    public int Fetches => BenchmarkSources.TenantFetches - _fetchesBefore;
+
+    public static string KeyOf(int i) => "tenant-" + i.ToString("D6", CultureInfo.InvariantCulture);
+
+    public void FetchKeys(int count)
     {
-        if (!condition)
+        for (var i = 0; i < count; i++)
         {
-            throw new InvalidOperationException("Benchmark setup: " + what + ".");
+            _ = TenantToken.GetAsync(KeyOf(i)).AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    public void FetchStatefulKeys(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var key = KeyOf(i);
+            TenantGrant.PutStateAsync(key, "rt-" + key).AsTask().GetAwaiter().GetResult();
+            _ = TenantGrant.GetAsync(key).AsTask().GetAwaiter().GetResult();
         }
     }
 }
 
 /// <summary>
-/// A module with many declarations, built the way generated code builds it: one
+/// A module with many declarations, built with the calls generated code makes: one
 /// <see cref="ExpirableModule.Create{T}"/> and one <see cref="Fetcher.For{T}(Func{Fetched{T}})"/> per declaration.
+/// Built here rather than generated because the memory benchmarks choose the count and the scope.
 /// </summary>
 internal sealed class RuntimeManyModule : ExpirableModule
 {
