@@ -11,7 +11,7 @@ namespace ExpirableStore;
 
 /// <summary>
 /// Stores the values of every expirable built on it: in-process for scope local, and for scope cluster
-/// either in a NATS JetStream KV bucket (when <see cref="ExpirableRuntimeOptions.NatsUrl"/> is set) or
+/// either in a NATS JetStream KV bucket (when <see cref="ExpirableRuntimeOptions.NatsUrl"/> or <see cref="ExpirableRuntimeOptions.NatsConnection"/> is set) or
 /// in-process. Dispose it to stop every timer and background refresh.
 /// </summary>
 public sealed class ExpirableRuntime : IAsyncDisposable, IDisposable, IClockStepHandler

@@ -7,8 +7,22 @@ namespace ExpirableStore;
 /// <summary>Configures an <see cref="ExpirableRuntime"/>. Every property has a working default.</summary>
 public sealed class ExpirableRuntimeOptions
 {
-    /// <summary>The NATS server URL(s), comma-separated; null: no cluster, cluster scope runs in-process.</summary>
+    /// <summary>
+    /// The NATS server URL(s), comma-separated; the runtime opens its own connection (with <see cref="User"/>,
+    /// <see cref="Token"/>, <see cref="UseTls"/> and the other connection options) and closes it when disposed.
+    /// Null, and no <see cref="NatsConnection"/>: no cluster, cluster scope runs in-process.
+    /// </summary>
     public string? NatsUrl { get; set; }
+
+    /// <summary>
+    /// A NATS connection the application already has (its own credentials, TLS, inbox prefix and reconnect
+    /// policy), used instead of opening one from <see cref="NatsUrl"/>: the runtime connects it if needed and never
+    /// disposes it. Its reconnect policy is the runtime's: keep NATS.Net's default of retrying for ever
+    /// (<c>MaxReconnectRetry = -1</c>), or cluster scope stays unreachable once the connection gives up. With
+    /// dependency injection: <c>AddExpirableStore(o =&gt; o.NatsConnection = o.Services!.GetRequiredService&lt;INatsConnection&gt;())</c>.
+    /// Set either this or <see cref="NatsUrl"/>, and no connection option with it.
+    /// </summary>
+    public NATS.Client.Core.INatsConnection? NatsConnection { get; set; }
 
     /// <summary>The JetStream KV bucket shared by the cluster. Default "expirables".</summary>
     public string Bucket { get; set; } = "expirables";

@@ -6,7 +6,7 @@ internal static class ClusterStoreFactory
     /// <summary>Creates the cluster store; <paramref name="inProcess"/> tells whether it runs without NATS.</summary>
     public static IExpirableStore Create(ExpirableRuntime runtime, out bool inProcess)
     {
-        if (runtime.Options.NatsUrl is null)
+        if (runtime.Options.NatsUrl is null && runtime.Options.NatsConnection is null)
         {
             inProcess = true;
             return new InProcessExpirableStore();

@@ -55,18 +55,20 @@ internal sealed class ClusterBucket : IAsyncDisposable
 
     private readonly ClusterStoreOptions _options;
     private readonly string _subjectPrefix;
+    private readonly bool _ownsConnection;
     private INatsJSStream? _stream;
 
-    private ClusterBucket(ClusterStoreOptions options, NatsConnection connection)
+    private ClusterBucket(ClusterStoreOptions options, INatsConnection connection, bool ownsConnection)
     {
         _options = options;
         Connection = connection;
+        _ownsConnection = ownsConnection;
         JetStream = connection.CreateJetStreamContext();
         StreamName = "KV_" + options.Bucket;
         _subjectPrefix = "$KV." + options.Bucket + ".";
     }
 
-    public NatsConnection Connection { get; }
+    public INatsConnection Connection { get; }
 
     public INatsJSContext JetStream { get; }
 
@@ -109,7 +111,9 @@ internal sealed class ClusterBucket : IAsyncDisposable
     public static async ValueTask<(ClusterBucket Bucket, string? ConfigDifferences)> OpenAsync(ClusterStoreOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var bucket = new ClusterBucket(options, new NatsConnection(options.Connection));
+        var bucket = options.SharedConnection is { } shared
+            ? new ClusterBucket(options, shared, ownsConnection: false)
+            : new ClusterBucket(options, new NatsConnection(options.Connection), ownsConnection: true);
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -372,7 +376,14 @@ internal sealed class ClusterBucket : IAsyncDisposable
         return differences.Count == 0 ? null : string.Join(", ", differences);
     }
 
-    public async ValueTask DisposeAsync() => await Connection.DisposeAsync().ConfigureAwait(false);
+    /// <summary>Closes the connection the bucket opened; the application's own (<see cref="ClusterStoreOptions.SharedConnection"/>) stays open.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsConnection)
+        {
+            await Connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     // A URL may carry credentials (nats://user:password@host): never put them in a message or a log.
     internal static string RedactUrl(string url)

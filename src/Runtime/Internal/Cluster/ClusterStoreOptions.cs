@@ -25,8 +25,11 @@ internal sealed record ClusterStoreOptions
     /// <summary>The longest deadline of a NATS call (a CancellationTokenSource cannot wait longer than ~49 days anyway).</summary>
     public static readonly TimeSpan MaxCallTimeout = TimeSpan.FromDays(1);
 
-    /// <summary>The NATS connection: URL(s), credentials, TLS, deadlines, reconnect policy.</summary>
-    public required NatsOpts Connection { get; init; }
+    /// <summary>The NATS connection the store opens (and closes): URL(s), credentials, TLS, deadlines, reconnect policy.</summary>
+    public NatsOpts Connection { get; init; } = NatsOpts.Default;
+
+    /// <summary>The application's connection (<see cref="ExpirableRuntimeOptions.NatsConnection"/>), used instead of <see cref="Connection"/> and never disposed.</summary>
+    public INatsConnection? SharedConnection { get; init; }
 
     public string Bucket { get; init; } = "expirables";
 
@@ -83,13 +86,17 @@ internal sealed record ClusterStoreOptions
     public TimeSpan UnavailableBudget => LeaseDuration;
 
     /// <summary>The URL(s) without credentials, for messages.</summary>
-    public string DisplayUrl => ClusterBucket.RedactUrl(Connection.Url);
+    public string DisplayUrl => ClusterBucket.RedactUrl((SharedConnection?.Opts ?? Connection).Url);
 
     /// <summary>Builds the protocol's options from validated runtime options.</summary>
     public static ClusterStoreOptions From(ExpirableRuntimeOptions options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var url = options.NatsUrl ?? throw new ArgumentException("NatsUrl is required for the NATS store.", nameof(options));
+        if (options.NatsUrl is null && options.NatsConnection is null)
+        {
+            throw new ArgumentException("NatsUrl or NatsConnection is required for the NATS store.", nameof(options));
+        }
+
         var nodeName = DefaultNodeName();
         var callTimeout = options.NatsCallTimeout;
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
@@ -102,7 +109,8 @@ internal sealed record ClusterStoreOptions
 
         return new ClusterStoreOptions
         {
-            Connection = ClusterBucket.BuildNatsOpts(options, url, "expirables " + nodeName, loggerFactory),
+            Connection = options.NatsUrl is { } url ? ClusterBucket.BuildNatsOpts(options, url, "expirables " + nodeName, loggerFactory) : NatsOpts.Default,
+            SharedConnection = options.NatsConnection,
             Bucket = options.Bucket,
             Replicas = options.Replicas,
             KeyPrefix = ResolveKeyPrefix(options.KeyPrefix),
@@ -126,6 +134,32 @@ internal sealed record ClusterStoreOptions
         if (!options.Bucket.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
         {
             throw new ArgumentException($"Bucket '{options.Bucket}' may contain only ASCII letters, digits, '-' and '_'.", nameof(options));
+        }
+
+        if (options.NatsConnection is not null)
+        {
+            if (options.NatsUrl is not null)
+            {
+                throw new ArgumentException("Set NatsUrl or NatsConnection, not both: NatsConnection is a connection the application already opened.", nameof(options));
+            }
+
+            var connectionOptions = new (string Name, bool Set)[]
+            {
+                (nameof(options.User), options.User is not null),
+                (nameof(options.Password), options.Password is not null),
+                (nameof(options.Token), options.Token is not null),
+                (nameof(options.NKeySeed), options.NKeySeed is not null),
+                (nameof(options.CredentialsFile), options.CredentialsFile is not null),
+                (nameof(options.UseTls), options.UseTls),
+                (nameof(options.TlsCaFile), options.TlsCaFile is not null),
+                (nameof(options.TlsCertFile), options.TlsCertFile is not null),
+                (nameof(options.TlsKeyFile), options.TlsKeyFile is not null),
+            };
+            var set = connectionOptions.Where(option => option.Set).Select(option => option.Name).ToList();
+            if (set.Count > 0)
+            {
+                throw new ArgumentException($"{string.Join(", ", set)} configure the connection the runtime opens from NatsUrl; with NatsConnection, set them on that connection.", nameof(options));
+            }
         }
 
         if (options.LeaseDuration < MinLeaseDuration || options.LeaseDuration > MaxLeaseDuration)

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace ExpirableStore.Internal.Cluster;
 
 /// <summary>
-/// The store of scope cluster when <see cref="ExpirableRuntimeOptions.NatsUrl"/> is set: adapts the
+/// The store of scope cluster when <see cref="ExpirableRuntimeOptions.NatsUrl"/> or <see cref="ExpirableRuntimeOptions.NatsConnection"/> is set: adapts the
 /// byte-level <see cref="ClusterStore"/> protocol to typed slots. Values are serialized with
 /// <see cref="ExpirableRuntimeOptions.ValueSerializer"/>; the watcher pushes every change into the slots
 /// (so other processes' eager timers re-arm from the values they receive). The one home of a fetch that
