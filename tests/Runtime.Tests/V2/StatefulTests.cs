@@ -80,6 +80,29 @@ public sealed class StatefulTests : V2TestBase
     }
 
     [Test]
+    public async Task An_update_that_throws_changes_nothing_and_its_exception_reaches_the_caller()
+    {
+        await Module.StatefulCounter.PutStateAsync(5);
+        Assert.That(await Module.StatefulCounter.GetAsync(), Is.EqualTo("stateful_counter_6"));
+
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await Module.StatefulCounter.UpdateStateAsync(_ => throw new InvalidOperationException("bad update")));
+        Assert.That(thrown!.Message, Is.EqualTo("bad update"));
+
+        Assert.That(await Module.StatefulCounter.GetAsync(), Is.EqualTo("stateful_counter_6"), "the cached value stays");
+        await Module.StatefulCounter.ClearAsync();
+        await Module.StatefulCounter.PutStateAsync(7);
+        Assert.That(await Module.StatefulCounter.GetAsync(), Is.EqualTo("stateful_counter_8"), "the table of states is not stuck");
+
+        var tenant = Guid.NewGuid();
+        await Module.KeyedCounter.PutStateAsync(tenant, 1);
+        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await Module.KeyedCounter.UpdateStateAsync(tenant, _ => throw new InvalidOperationException("bad update")));
+        await Module.KeyedCounter.UpdateStateAsync(tenant, n => n + 10);
+        Assert.That(await Module.KeyedCounter.GetAsync(tenant), Is.EqualTo("keyed_counter_12"));
+    }
+
+    [Test]
     public async Task Update_state_receives_the_default_when_no_state_exists()
     {
         int? seen = null;
