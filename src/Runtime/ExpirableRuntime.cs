@@ -123,7 +123,11 @@ public sealed class ExpirableRuntime : IAsyncDisposable, IDisposable, IClockStep
     internal static ExpirableRuntime StartWith(ExpirableRuntimeOptions options, Func<ExpirableRuntime, IExpirableStore> clusterStoreFactory) =>
         new(options, clusterStoreFactory);
 
-    /// <summary>Waits until the runtime is ready, i.e. its cluster store has started (see <see cref="Start"/>); throws if that failed.</summary>
+    /// <summary>
+    /// Waits until the runtime is ready, i.e. its cluster store has started (see <see cref="Start"/>); throws if that
+    /// first attempt failed. The cluster store then keeps trying in the background and coordinates from the moment it
+    /// connects; until then cluster-scoped fetches run as <see cref="ExpirableRuntimeOptions.WhenClusterUnreachable"/> says.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when the runtime is ready.</returns>
     public ValueTask WaitUntilReadyAsync(CancellationToken cancellationToken = default) =>

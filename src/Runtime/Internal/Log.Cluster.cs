@@ -9,6 +9,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Cluster store connected to NATS bucket '{Bucket}' as node '{Node}' (nats-server {ServerVersion}); {KeyCount} replicas loaded from the snapshot")]
     public static partial void Connected(ILogger logger, string bucket, string node, int keyCount, string serverVersion);
 
+    [LoggerMessage(EventId = 5027, Level = LogLevel.Information, Message = "Cluster store connected to NATS bucket '{Bucket}' at attempt {Attempt}, after starting while NATS was unreachable: fetches coordinate through the bucket from now on")]
+    public static partial void JoinedAfterStartFailure(ILogger logger, string bucket, int attempt);
+
+    [LoggerMessage(EventId = 5028, Level = LogLevel.Warning, Message = "Attempt {Attempt} to connect the cluster store to NATS bucket '{Bucket}' failed ({ErrorType}: {ErrorMessage}); trying again, and fetching as WhenClusterUnreachable says meanwhile")]
+    public static partial void StartRetryFailed(ILogger logger, string bucket, int attempt, string errorType, string errorMessage);
+
     [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "NATS is unreachable: replicas keep serving unexpired values; a needed fetch {FetchBehaviour} until the connection is back")]
     public static partial void Disconnected(ILogger logger, string fetchBehaviour);
 

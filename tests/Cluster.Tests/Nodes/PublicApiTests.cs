@@ -1,5 +1,7 @@
 using System;
+using System.Linq;
 using System.Threading.Tasks;
+using ExpirableStore.Cluster.Tests.Infrastructure;
 using ExpirableStore.Internal.Cluster;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
@@ -50,6 +52,33 @@ internal sealed class PublicApiTests : MultiNodeTestBase
         Assert.That(fetched.Value, Is.EqualTo("token-1"));
         Assert.That(await expirables.Token.GetAsync(), Is.EqualTo("token-1"), "cached locally");
         Assert.That(Upstream.Calls("token"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_runtime_started_while_NATS_is_unreachable_joins_the_cluster_when_the_server_comes_up()
+    {
+        var port = NatsServerProcess.FreePort();
+        var options = NodeOptions(url: $"nats://127.0.0.1:{port}");
+        options.NatsCallTimeout = TimeSpan.FromSeconds(1);
+        await using var runtime = ExpirableRuntime.Start(options);
+        var expirables = new NodeExpirables(runtime);
+        await Assert.CatchAsync<Exception>(async () => await runtime.WaitUntilReadyAsync());
+        Assert.That(await expirables.Token.GetAsync(), Is.EqualTo("token-1"), "fetched alone meanwhile");
+
+        await using var server = await NatsServerProcess.StartAsync(port);
+        var store = (NatsExpirableStore)runtime.StoreFor(ExpirableScope.Cluster);
+        await store.Joined.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.That(Logs.Matching("after starting while NATS was unreachable").Any(), Is.True);
+
+        // From now on it coordinates: one fetch for it and a node that connected normally.
+        var other = await ClusterNode.StartAsync("other", NodeOptions(url: server.Url));
+        await using (other)
+        {
+            Assert.That(await expirables.EagerToken.GetAsync(), Is.EqualTo("eager_token-1"));
+            await WaitForReplicaAsync(other.Cluster, ClusterNode.Key("eager_token"), s => s.Envelope?.HasValue == true);
+            Assert.That(await other.Expirables.EagerToken.GetAsync(), Is.EqualTo("eager_token-1"));
+            Assert.That(Upstream.Calls("eager_token"), Is.EqualTo(1));
+        }
     }
 
     [Test]

@@ -22,9 +22,20 @@ internal sealed class NatsExpirableStore : IExpirableStore
     private readonly IExpirableValueSerializer _serializer;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Binding> _bindings = new(StringComparer.Ordinal);
+    /// <summary>The first pause before a start is tried again; it doubles up to <see cref="StartRetryMaxDelay"/>.</summary>
+    internal static readonly TimeSpan StartRetryInitialDelay = TimeSpan.FromSeconds(1);
+
+    internal static readonly TimeSpan StartRetryMaxDelay = TimeSpan.FromSeconds(30);
+
+    // Set when the first start attempt has ended (with the store, or null): until then accesses wait for it.
     private readonly TaskCompletionSource<ClusterStore?> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly object _installGate = new();
     private ClusterStore? _store;
     private Exception? _startFailure;
+    private Task _retry = Task.CompletedTask;
+    private bool _disposed;
 
     public NatsExpirableStore(ClusterStoreOptions options, IExpirableValueSerializer serializer)
     {
@@ -72,6 +83,16 @@ internal sealed class NatsExpirableStore : IExpirableStore
     /// <summary>The bucket key of an expirable: <c>&lt;prefix&gt;.&lt;moduleName&gt;.&lt;name&gt;</c>, escaped (<see cref="EscapeKey"/>).</summary>
     public string BucketKey(string slotKey) => Options.KeyPrefix.Length == 0 ? EscapeKey(slotKey) : Options.KeyPrefix + "." + EscapeKey(slotKey);
 
+    /// <summary>Completes when this process's cluster store is connected: at the first start, or at a later retry (tests).</summary>
+    internal Task Joined => _joined.Task;
+
+    /// <summary>
+    /// Connects. When the first attempt fails (NATS unreachable at startup) that failure is the runtime's start
+    /// failure, and the store keeps trying in the background until it connects or is disposed: until then a
+    /// cluster-scoped fetch runs as <see cref="ExpirableRuntimeOptions.WhenClusterUnreachable"/> says, and from then
+    /// on it coordinates through the bucket. A process that started while NATS was down must not stay
+    /// uncoordinated for its whole life (a rotating refresh token would be used twice).
+    /// </summary>
     public async ValueTask StartAsync(CancellationToken cancellationToken)
     {
         ClusterStore store;
@@ -83,11 +104,64 @@ internal sealed class NatsExpirableStore : IExpirableStore
         {
             _startFailure = ex;
             _started.TrySetResult(null);
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                _retry = Background.Run(RetryStartAsync);
+            }
+
             throw;
         }
 
+        await InstallAsync(store).ConfigureAwait(false);
+    }
+
+    private async Task RetryStartAsync()
+    {
+        var delay = StartRetryInitialDelay;
+        for (var attempt = 2; ; attempt++)
+        {
+            try
+            {
+                await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
+                var store = await ClusterStore.ConnectAsync(Options, _stop.Token).ConfigureAwait(false);
+                Log.JoinedAfterStartFailure(_logger, Options.Bucket, attempt);
+                await InstallAsync(store).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // any failure of an attempt is reported and retried; disposal ends the loop
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _startFailure = ex;
+                Log.StartRetryFailed(_logger, Options.Bucket, attempt, ex.GetType().Name, ex.Message);
+            }
+
+            delay = delay * 2 < StartRetryMaxDelay ? delay * 2 : StartRetryMaxDelay;
+        }
+    }
+
+    private async ValueTask InstallAsync(ClusterStore store)
+    {
         store.Replicas.Changed += OnReplicaChanged;
-        Volatile.Write(ref _store, store);
+        lock (_installGate)
+        {
+            if (!_disposed)
+            {
+                Volatile.Write(ref _store, store);
+            }
+        }
+
+        if (Volatile.Read(ref _store) != store)
+        {
+            // Disposed while connecting.
+            store.Replicas.Changed -= OnReplicaChanged;
+            await store.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
 
         // Slots attached before the snapshot arrived get its values now.
         foreach (var binding in _bindings.Values)
@@ -96,6 +170,7 @@ internal sealed class NatsExpirableStore : IExpirableStore
         }
 
         _started.TrySetResult(store);
+        _joined.TrySetResult();
     }
 
     public void Attach<T>(IExpirableSlot<T> slot)
@@ -122,8 +197,8 @@ internal sealed class NatsExpirableStore : IExpirableStore
     public async ValueTask<StoreFetch<T>> RefreshAsync<T>(IExpirableSlot<T> slot, RefreshReason reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(slot);
-        var store = await _started.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (store is null || Volatile.Read(ref _store) is null)
+        await _started.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (Volatile.Read(ref _store) is not { } store)
         {
             return await FetchUncoordinatedAsync(slot, $"the cluster store did not start ({_startFailure?.Message ?? "disposed"})", byMode: true, cancellationToken).ConfigureAwait(false);
         }
@@ -165,7 +240,8 @@ internal sealed class NatsExpirableStore : IExpirableStore
         ArgumentNullException.ThrowIfNull(slot);
         ArgumentNullException.ThrowIfNull(update);
         var stateful = slot.Stateful ?? throw new InvalidOperationException($"Expirable '{slot.Key}' is not stateful.");
-        if (await _started.Task.WaitAsync(cancellationToken).ConfigureAwait(false) is not { } store || Volatile.Read(ref _store) is null)
+        await _started.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (Volatile.Read(ref _store) is not { } store)
         {
             return default; // not shared: this process keeps it, as for a fetch without coordination
         }
@@ -245,6 +321,13 @@ internal sealed class NatsExpirableStore : IExpirableStore
 
     public async ValueTask DisposeAsync()
     {
+        lock (_installGate)
+        {
+            _disposed = true;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _retry.ConfigureAwait(false);
         _started.TrySetResult(null);
         if (Interlocked.Exchange(ref _store, null) is { } store)
         {
