@@ -69,6 +69,15 @@ public sealed class ExpirableRuntime : IAsyncDisposable, IDisposable, IClockStep
     /// <summary>Whether cluster-scoped values are shared through NATS (false: they live in this process only).</summary>
     public bool IsClustered => !_clusterInProcess;
 
+    /// <summary>Where cluster scope stands now: in-process, connecting, connected, unreachable or disposed (what <see cref="ExpirableStoreHealthCheck"/> reports).</summary>
+    public ExpirableClusterState ClusterState =>
+        Volatile.Read(ref _disposed) != 0 ? ExpirableClusterState.Disposed
+        : _clusterInProcess ? ExpirableClusterState.InProcess
+        : _clusterStore is Internal.Cluster.NatsExpirableStore nats ? nats.State
+        : _ready.IsCompletedSuccessfully ? ExpirableClusterState.Connected
+        : _ready.IsCompleted ? ExpirableClusterState.Unreachable
+        : ExpirableClusterState.Connecting;
+
     internal ExpirableRuntimeOptions Options { get; }
 
     internal IServiceProvider Services { get; }

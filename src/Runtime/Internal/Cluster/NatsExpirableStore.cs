@@ -83,6 +83,12 @@ internal sealed class NatsExpirableStore : IExpirableStore
     /// <summary>The bucket key of an expirable: <c>&lt;prefix&gt;.&lt;moduleName&gt;.&lt;name&gt;</c>, escaped (<see cref="EscapeKey"/>).</summary>
     public string BucketKey(string slotKey) => Options.KeyPrefix.Length == 0 ? EscapeKey(slotKey) : Options.KeyPrefix + "." + EscapeKey(slotKey);
 
+    /// <summary>Connecting until the first attempt ends; then connected or unreachable, as the connection is now.</summary>
+    public ExpirableClusterState State =>
+        !_started.Task.IsCompleted ? ExpirableClusterState.Connecting
+        : Volatile.Read(ref _store) is { IsConnected: true } ? ExpirableClusterState.Connected
+        : ExpirableClusterState.Unreachable;
+
     /// <summary>Completes when this process's cluster store is connected: at the first start, or at a later retry (tests).</summary>
     internal Task Joined => _joined.Task;
 
