@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics.Metrics;
 using ExpirableStore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
@@ -37,9 +38,31 @@ public static class ExpirableStoreServiceCollectionExtensions
         return new Builder(services);
     }
 
+    /// <summary>
+    /// Registers <see cref="ExpirableRuntime"/> as <see cref="AddExpirableStore(IServiceCollection, Action{ExpirableRuntimeOptions}?)"/>
+    /// does, with the options in <paramref name="configuration"/> (e.g. <c>builder.Configuration.GetSection("ExpirableStore")</c>):
+    /// the keys are the names of <see cref="ExpirableRuntimeOptions"/>' text-valued properties (<c>NatsUrl</c>, <c>Bucket</c>,
+    /// <c>LeaseDuration</c> as <c>00:00:15</c>, <c>WhenClusterUnreachable</c>, <c>EncryptionKey</c> in base64...). An unknown
+    /// key or a value of the wrong form is an <see cref="ArgumentException"/> naming the key when the runtime is created.
+    /// <paramref name="configure"/> runs after the configuration is read, so code wins.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The configuration section of the options.</param>
+    /// <param name="configure">Sets what configuration cannot (a connection, a serializer) or overrides it.</param>
+    /// <returns>A builder to register generated classes with.</returns>
+    public static IExpirableStoreBuilder AddExpirableStore(this IServiceCollection services, IConfiguration configuration, Action<ExpirableRuntimeOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return services.AddExpirableStore(options =>
+        {
+            ExpirableStore.Internal.ConfiguredOptions.Apply(configuration, options);
+            configure?.Invoke(options);
+        });
+    }
+
     /// <summary>Registers a generated class as a singleton, constructed with the registered runtime.</summary>
     /// <typeparam name="TModule">The generated class.</typeparam>
-    /// <param name="builder">The builder of <see cref="AddExpirableStore"/>.</param>
+    /// <param name="builder">The builder of <c>AddExpirableStore</c>.</param>
     /// <returns>The builder.</returns>
     public static IExpirableStoreBuilder AddExpirables<TModule>(this IExpirableStoreBuilder builder)
         where TModule : ExpirableModule
