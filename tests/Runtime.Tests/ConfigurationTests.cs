@@ -78,6 +78,22 @@ public sealed class ConfigurationTests
         Assert.That(Assert.Throws<ArgumentException>(() => provider.GetRequiredService<ExpirableRuntime>())!.Message, Does.Contain("LeaseDuration"));
     }
 
+    [Test]
+    public void Every_option_that_takes_text_can_be_configured()
+    {
+        // A new option of a text-like type must be added to Internal/ConfiguredOptions too.
+        static bool TakesText(Type type)
+        {
+            var t = Nullable.GetUnderlyingType(type) ?? type;
+            return t == typeof(string) || t == typeof(bool) || t == typeof(int) || t == typeof(TimeSpan) || t.IsEnum
+                || t == typeof(byte[]) || t == typeof(IReadOnlyList<byte[]>);
+        }
+
+        var options = typeof(ExpirableRuntimeOptions).GetProperties().Where(p => p.CanWrite && TakesText(p.PropertyType)).Select(p => p.Name);
+        var configurable = typeof(ExpirableRuntime).Assembly.GetType("ExpirableStore.Internal.ConfiguredOptions")!.GetProperties().Select(p => p.Name);
+        Assert.That(configurable, Is.EquivalentTo(options));
+    }
+
     private static IConfigurationSection Section(Dictionary<string, string?> values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection("ExpirableStore");
 }
