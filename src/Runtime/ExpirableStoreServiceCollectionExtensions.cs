@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using ExpirableStore;
 using Microsoft.Extensions.Configuration;
@@ -64,7 +65,7 @@ public static class ExpirableStoreServiceCollectionExtensions
     /// <typeparam name="TModule">The generated class.</typeparam>
     /// <param name="builder">The builder of <c>AddExpirableStore</c>.</param>
     /// <returns>The builder.</returns>
-    public static IExpirableStoreBuilder AddExpirables<TModule>(this IExpirableStoreBuilder builder)
+    public static IExpirableStoreBuilder AddExpirables<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TModule>(this IExpirableStoreBuilder builder)
         where TModule : ExpirableModule
     {
         ArgumentNullException.ThrowIfNull(builder);
