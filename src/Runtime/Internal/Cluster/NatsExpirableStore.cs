@@ -19,13 +19,14 @@ namespace ExpirableStore.Internal.Cluster;
 /// </summary>
 internal sealed class NatsExpirableStore : IExpirableStore
 {
-    private readonly IExpirableValueSerializer _serializer;
-    private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, Binding> _bindings = new(StringComparer.Ordinal);
     /// <summary>The first pause before a start is tried again; it doubles up to <see cref="StartRetryMaxDelay"/>.</summary>
     internal static readonly TimeSpan StartRetryInitialDelay = TimeSpan.FromSeconds(1);
 
     internal static readonly TimeSpan StartRetryMaxDelay = TimeSpan.FromSeconds(30);
+
+    private readonly IExpirableValueSerializer _serializer;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, Binding> _bindings = new(StringComparer.Ordinal);
 
     // Set when the first start attempt has ended (with the store, or null): until then accesses wait for it.
     private readonly TaskCompletionSource<ClusterStore?> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -329,11 +330,17 @@ internal sealed class NatsExpirableStore : IExpirableStore
     {
         lock (_installGate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             _disposed = true;
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
         await _retry.ConfigureAwait(false);
+        _stop.Dispose();
         _started.TrySetResult(null);
         if (Interlocked.Exchange(ref _store, null) is { } store)
         {
