@@ -54,26 +54,9 @@ public sealed class KeyedExpirable<TKey, T> : IUntypedExpirable, IKeyedUntyped<T
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ValueTask<Fetched<T>> FetchAsync(TKey key, CancellationToken cancellationToken = default)
     {
-        if (_cells.TryGetValue(key, out var cell))
-        {
-            var entry = cell.Entry;
-            if (CacheEntry<T>.IsServable(entry))
-            {
-                if (!cell.Touched)
-                {
-                    cell.Touched = true;
-                }
-
-                if (_hits.Enabled)
-                {
-                    cell.Core.RecordHit();
-                }
-
-                return new ValueTask<Fetched<T>>(entry.Fetched);
-            }
-        }
-
-        return _family.FetchSlowAsync(key, cancellationToken);
+        return KeyCell<T>.TryServe(_cells, _hits, key, out var entry)
+            ? new ValueTask<Fetched<T>>(entry.Fetched)
+            : _family.FetchSlowAsync(key, cancellationToken);
     }
 
     /// <summary>Returns the cached value of <paramref name="key"/>, or fetches it; throws when the fetch fails.</summary>
@@ -84,26 +67,9 @@ public sealed class KeyedExpirable<TKey, T> : IUntypedExpirable, IKeyedUntyped<T
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ValueTask<T> GetAsync(TKey key, CancellationToken cancellationToken = default)
     {
-        if (_cells.TryGetValue(key, out var cell))
-        {
-            var entry = cell.Entry;
-            if (CacheEntry<T>.IsServable(entry))
-            {
-                if (!cell.Touched)
-                {
-                    cell.Touched = true;
-                }
-
-                if (_hits.Enabled)
-                {
-                    cell.Core.RecordHit();
-                }
-
-                return new ValueTask<T>(entry.Value);
-            }
-        }
-
-        return _family.GetSlowAsync(key, cancellationToken);
+        return KeyCell<T>.TryServe(_cells, _hits, key, out var entry)
+            ? new ValueTask<T>(entry.Value)
+            : _family.GetSlowAsync(key, cancellationToken);
     }
 
     /// <summary>Removes the value of <paramref name="key"/> only (in every process, for cluster scope); the other keys stay.</summary>

@@ -56,26 +56,9 @@ public sealed class KeyedStatefulExpirable<TKey, T, S> : IUntypedExpirable, IKey
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ValueTask<Fetched<T>> FetchAsync(TKey key, CancellationToken cancellationToken = default)
     {
-        if (_cells.TryGetValue(key, out var cell))
-        {
-            var entry = cell.Entry;
-            if (CacheEntry<T>.IsServable(entry))
-            {
-                if (!cell.Touched)
-                {
-                    cell.Touched = true;
-                }
-
-                if (_hits.Enabled)
-                {
-                    cell.Core.RecordHit();
-                }
-
-                return new ValueTask<Fetched<T>>(entry.Fetched);
-            }
-        }
-
-        return _family.FetchSlowAsync(key, cancellationToken);
+        return KeyCell<T>.TryServe(_cells, _hits, key, out var entry)
+            ? new ValueTask<Fetched<T>>(entry.Fetched)
+            : _family.FetchSlowAsync(key, cancellationToken);
     }
 
     /// <summary>Returns the cached value of <paramref name="key"/>, or fetches it; throws when the fetch fails.</summary>
@@ -86,26 +69,9 @@ public sealed class KeyedStatefulExpirable<TKey, T, S> : IUntypedExpirable, IKey
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ValueTask<T> GetAsync(TKey key, CancellationToken cancellationToken = default)
     {
-        if (_cells.TryGetValue(key, out var cell))
-        {
-            var entry = cell.Entry;
-            if (CacheEntry<T>.IsServable(entry))
-            {
-                if (!cell.Touched)
-                {
-                    cell.Touched = true;
-                }
-
-                if (_hits.Enabled)
-                {
-                    cell.Core.RecordHit();
-                }
-
-                return new ValueTask<T>(entry.Value);
-            }
-        }
-
-        return _family.GetSlowAsync(key, cancellationToken);
+        return KeyCell<T>.TryServe(_cells, _hits, key, out var entry)
+            ? new ValueTask<T>(entry.Value)
+            : _family.GetSlowAsync(key, cancellationToken);
     }
 
     /// <summary>Removes the value and its state of <paramref name="key"/> only (in every process, for cluster scope); the other keys stay.</summary>

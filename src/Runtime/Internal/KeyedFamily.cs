@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -296,6 +299,37 @@ internal sealed class KeyCell<T> : IEntryCell<T>
     internal bool Touched;
 
     internal ExpirableCore<T> Core = null!;
+
+    /// <summary>
+    /// The hit path of every keyed accessor: the key's cell read without a lock, its entry servable (see
+    /// <see cref="CacheEntry{T}.IsServable"/>), the read noted for the idle sweep and the hit counted.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryServe<TKey>(KeyTable<TKey, KeyCell<T>> cells, Counter<long> hits, TKey key, [NotNullWhen(true)] out CacheEntry<T>? entry)
+        where TKey : notnull
+    {
+        if (cells.TryGetValue(key, out var cell))
+        {
+            entry = cell.Entry;
+            if (CacheEntry<T>.IsServable(entry))
+            {
+                if (!cell.Touched)
+                {
+                    cell.Touched = true;
+                }
+
+                if (hits.Enabled)
+                {
+                    cell.Core.RecordHit();
+                }
+
+                return true;
+            }
+        }
+
+        entry = null;
+        return false;
+    }
 
     CacheEntry<T>? IEntryCell<T>.Entry
     {
