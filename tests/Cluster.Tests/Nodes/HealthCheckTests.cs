@@ -58,10 +58,7 @@ internal sealed class HealthCheckTests : MultiNodeTestBase
     [Test]
     public async Task A_runtime_without_NATS_is_healthy_and_a_disposed_one_is_not()
     {
-        var services = new ServiceCollection().AddLogging();
-        services.AddExpirableStore(o => o.TimeProvider = Time);
-        services.AddHealthChecks().AddCheck<ExpirableStoreHealthCheck>("expirables");
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = Container(_ => { }, AddHealthCheck);
 
         var inProcess = await CheckAsync(provider);
         Assert.That(inProcess.Status, Is.EqualTo(HealthStatus.Healthy));
@@ -71,21 +68,18 @@ internal sealed class HealthCheckTests : MultiNodeTestBase
         Assert.That((await CheckAsync(provider)).Status, Is.EqualTo(HealthStatus.Unhealthy));
     }
 
-    private ServiceProvider Services(string url, ClusterUnreachableFetchMode mode)
-    {
-        var services = new ServiceCollection().AddLogging();
-        services.AddSingleton(Upstream);
-        services.AddExpirableStore(o =>
-        {
-            o.NatsUrl = url;
-            o.Bucket = Bucket;
-            o.TimeProvider = Time;
-            o.NatsCallTimeout = TimeSpan.FromSeconds(1);
-            o.WhenClusterUnreachable = mode;
-        });
+    private ServiceProvider Services(string url, ClusterUnreachableFetchMode mode) =>
+        Container(
+            o =>
+            {
+                o.NatsUrl = url;
+                o.NatsCallTimeout = TimeSpan.FromSeconds(1);
+                o.WhenClusterUnreachable = mode;
+            },
+            AddHealthCheck);
+
+    private static void AddHealthCheck(IServiceCollection services) =>
         services.AddHealthChecks().AddCheck<ExpirableStoreHealthCheck>("expirables");
-        return services.BuildServiceProvider();
-    }
 
     private static async Task<HealthReportEntry> CheckAsync(IServiceProvider provider) =>
         (await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["expirables"];

@@ -41,6 +41,23 @@ internal abstract class MultiNodeTestBase : ClusterTestBase
         Services = UpstreamServices,
     };
 
+    /// <summary>
+    /// A container as an application builds one: logging, the test's upstream, what <paramref name="register"/> adds,
+    /// the store on this test's bucket and clock with <paramref name="configure"/> applied, and <see cref="NodeExpirables"/>.
+    /// </summary>
+    protected ServiceProvider Container(Action<ExpirableRuntimeOptions> configure, Action<IServiceCollection>? register = null)
+    {
+        var services = new ServiceCollection().AddLogging().AddSingleton(Upstream);
+        register?.Invoke(services);
+        services.AddExpirableStore(o =>
+        {
+            o.Bucket = Bucket;
+            o.TimeProvider = Time;
+            configure(o);
+        }).AddExpirables<NodeExpirables>();
+        return services.BuildServiceProvider();
+    }
+
     protected async Task<ClusterNode> StartNodeAsync(string name, ExpirableRuntimeOptions? options = null) =>
         Track(await ClusterNode.StartAsync(name, options ?? NodeOptions()));
 

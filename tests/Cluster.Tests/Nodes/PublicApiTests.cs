@@ -100,15 +100,7 @@ internal sealed class PublicApiTests : MultiNodeTestBase
     [Test]
     public async Task Dependency_injection_registers_a_clustered_runtime()
     {
-        var services = new ServiceCollection();
-        services.AddSingleton(Upstream);
-        services.AddExpirableStore(o =>
-        {
-            o.NatsUrl = Server.Url;
-            o.Bucket = Bucket;
-            o.TimeProvider = Time;
-        }).AddExpirables<NodeExpirables>();
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = Container(o => o.NatsUrl = Server.Url);
         var runtime = provider.GetRequiredService<ExpirableRuntime>();
         await runtime.WaitUntilReadyAsync();
         Assert.That(runtime.IsClustered, Is.True);

@@ -62,17 +62,9 @@ internal sealed class SharedConnectionTests : MultiNodeTestBase
     [Test]
     public async Task Dependency_injection_uses_the_registered_connection()
     {
-        var services = new ServiceCollection();
-        services.AddSingleton(Upstream);
-        services.AddSingleton<INatsConnection>(_ => new NatsConnection(NatsOpts.Default with { Url = Server.Url }));
-        services.AddExpirableStore(o =>
-        {
-            o.NatsConnection = o.Services!.GetRequiredService<INatsConnection>();
-            o.Bucket = Bucket;
-            o.TimeProvider = Time;
-        }).AddExpirables<NodeExpirables>();
-
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = Container(
+            o => o.NatsConnection = o.Services!.GetRequiredService<INatsConnection>(),
+            services => services.AddSingleton<INatsConnection>(_ => new NatsConnection(NatsOpts.Default with { Url = Server.Url })));
         var runtime = provider.GetRequiredService<ExpirableRuntime>();
         await runtime.WaitUntilReadyAsync();
         Assert.That(runtime.IsClustered, Is.True);
