@@ -73,7 +73,7 @@ public sealed class ExpirableRuntime : IAsyncDisposable, IDisposable, IClockStep
     public ExpirableClusterState ClusterState =>
         Volatile.Read(ref _disposed) != 0 ? ExpirableClusterState.Disposed
         : _clusterInProcess ? ExpirableClusterState.InProcess
-        : _clusterStore is Internal.Cluster.NatsExpirableStore nats ? nats.State
+        : _clusterStore.State is { } known ? known
         : _ready.IsCompletedSuccessfully ? ExpirableClusterState.Connected
         : _ready.IsCompleted ? ExpirableClusterState.Unreachable
         : ExpirableClusterState.Connecting;

@@ -19,6 +19,12 @@ internal interface IExpirableStore : IAsyncDisposable
     ValueTask StartAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// Where the store stands now, when it knows more than whether its start succeeded (NATS: a start retried
+    /// in the background, a connection that dropped); null: the runtime tells it from <see cref="StartAsync"/>.
+    /// </summary>
+    ExpirableClusterState? State => null;
+
+    /// <summary>
     /// Called once per expirable of this store, when its module is constructed (possibly before or during
     /// <see cref="StartAsync"/>). A store that replicates keeps the slot to push values into it.
     /// </summary>

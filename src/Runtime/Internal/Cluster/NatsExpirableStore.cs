@@ -85,7 +85,7 @@ internal sealed class NatsExpirableStore : IExpirableStore
     public string BucketKey(string slotKey) => Options.KeyPrefix.Length == 0 ? EscapeKey(slotKey) : Options.KeyPrefix + "." + EscapeKey(slotKey);
 
     /// <summary>Connecting until the first attempt ends; then connected or unreachable, as the connection is now.</summary>
-    public ExpirableClusterState State =>
+    public ExpirableClusterState? State =>
         !_started.Task.IsCompleted ? ExpirableClusterState.Connecting
         : Volatile.Read(ref _store) is { IsConnected: true } ? ExpirableClusterState.Connected
         : ExpirableClusterState.Unreachable;
